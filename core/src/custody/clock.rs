@@ -1,0 +1,220 @@
+//! The 48-hour clock. ICE has 48 hours of *elapsed* time from service of the
+//! warrant to take custody: `deadline_at = served_at + 172800 s`, computed on
+//! UTC instants. Adding "2 days" in local time would give 47 or 49 real hours
+//! across a DST change, and the 49th hour is unlawful detention.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+pub const HOLD_LIMIT_SECONDS: i64 = 48 * 3600;
+const NOTICE_SECONDS: i64 = 12 * 3600;
+const WARNING_SECONDS: i64 = 4 * 3600;
+const URGENT_SECONDS: i64 = 3600;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Authority {
+    /// Held under WSO authority: ICE must take custody within 48 hours.
+    #[serde(rename = "wso_48h")]
+    Wso48h,
+    /// Held under an Intergovernmental Service Agreement: no 48-hour deadline.
+    Igsa,
+}
+
+impl Authority {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Authority::Wso48h => "wso_48h",
+            Authority::Igsa => "igsa",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "wso_48h" => Some(Authority::Wso48h),
+            "igsa" => Some(Authority::Igsa),
+            _ => None,
+        }
+    }
+}
+
+/// The transfer deadline, or none under IGSA terms.
+pub fn deadline_for(served_at: DateTime<Utc>, authority: Authority) -> Option<DateTime<Utc>> {
+    match authority {
+        Authority::Wso48h => Some(served_at + Duration::seconds(HOLD_LIMIT_SECONDS)),
+        Authority::Igsa => None,
+    }
+}
+
+/// How close an open 48-hour hold is to its deadline (domain.md's table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    Normal,
+    Notice,
+    Warning,
+    Urgent,
+    Overdue,
+}
+
+impl Urgency {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::Normal => "normal",
+            Urgency::Notice => "notice",
+            Urgency::Warning => "warning",
+            Urgency::Urgent => "urgent",
+            Urgency::Overdue => "overdue",
+        }
+    }
+}
+
+pub fn urgency(remaining_seconds: i64) -> Urgency {
+    match remaining_seconds {
+        r if r <= 0 => Urgency::Overdue,
+        r if r <= URGENT_SECONDS => Urgency::Urgent,
+        r if r <= WARNING_SECONDS => Urgency::Warning,
+        r if r <= NOTICE_SECONDS => Urgency::Notice,
+        _ => Urgency::Normal,
+    }
+}
+
+/// What a deputy must do about an open hold now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionRequired {
+    /// Release now: overdue, or ICE cancelled the detainer / withdrew the warrant.
+    Release,
+    /// ICE says it assumed custody: a deputy confirms by recording the transfer.
+    ConfirmTransfer,
+}
+
+/// Release wins over confirm_transfer (cli.md).
+pub fn action_required(
+    overdue: bool,
+    ice_says_release: bool,
+    custody_assumed: bool,
+) -> Option<ActionRequired> {
+    if overdue || ice_says_release {
+        Some(ActionRequired::Release)
+    } else if custody_assumed {
+        Some(ActionRequired::ConfirmTransfer)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::{local_text, parse_instant, utc_text};
+    use chrono_tz::Tz;
+
+    /// (what, served_at as typed, zone, expected deadline UTC, expected deadline local)
+    const DST_CASES: &[(&str, &str, &str, &str, &str)] = &[
+        (
+            "spring forward: local clock skips 02:00-03:00",
+            "2026-03-07T12:00:00-05:00",
+            "America/New_York",
+            "2026-03-09T17:00:00Z",
+            "2026-03-09T13:00:00-04:00",
+        ),
+        (
+            "fall back: local clock repeats 01:00-02:00",
+            "2026-10-31T12:00:00-04:00",
+            "America/New_York",
+            "2026-11-02T16:00:00Z",
+            "2026-11-02T11:00:00-05:00",
+        ),
+        (
+            "served in the first 01:30 of the repeated hour",
+            "2026-11-01T01:30:00-04:00",
+            "America/New_York",
+            "2026-11-03T05:30:00Z",
+            "2026-11-03T00:30:00-05:00",
+        ),
+        (
+            "served in the second 01:30 of the repeated hour",
+            "2026-11-01T01:30:00-05:00",
+            "America/New_York",
+            "2026-11-03T06:30:00Z",
+            "2026-11-03T01:30:00-05:00",
+        ),
+        (
+            "zone without DST (Arizona)",
+            "2026-03-07T12:00:00-07:00",
+            "America/Phoenix",
+            "2026-03-09T19:00:00Z",
+            "2026-03-09T12:00:00-07:00",
+        ),
+        (
+            "UTC input",
+            "2026-11-27T14:03:00Z",
+            "UTC",
+            "2026-11-29T14:03:00Z",
+            "2026-11-29T14:03:00+00:00",
+        ),
+        (
+            "European spring forward",
+            "2026-03-28T09:00:00+01:00",
+            "Europe/Berlin",
+            "2026-03-30T08:00:00Z",
+            "2026-03-30T10:00:00+02:00",
+        ),
+    ];
+
+    #[test]
+    fn deadline_is_48_elapsed_hours_across_dst() {
+        for (what, served, zone, want_utc, want_local) in DST_CASES {
+            let tz: Tz = zone.parse().unwrap();
+            let served = parse_instant("served_at", served).unwrap();
+            let deadline = deadline_for(served, Authority::Wso48h).unwrap();
+            // Always exactly 172800 s, whatever the wall clock did in between.
+            assert_eq!((deadline - served).num_seconds(), 172_800, "{what}");
+            assert_eq!(utc_text(deadline), *want_utc, "{what}");
+            assert_eq!(local_text(deadline, tz), *want_local, "{what}");
+        }
+    }
+
+    #[test]
+    fn igsa_has_no_deadline() {
+        let served = parse_instant("served_at", "2026-11-27T14:03:00Z").unwrap();
+        assert_eq!(deadline_for(served, Authority::Igsa), None);
+    }
+
+    #[test]
+    fn urgency_boundaries_to_the_second() {
+        let cases = [
+            (172_800, Urgency::Normal),
+            (43_201, Urgency::Normal),
+            (43_200, Urgency::Notice),
+            (14_401, Urgency::Notice),
+            (14_400, Urgency::Warning),
+            (3_601, Urgency::Warning),
+            (3_600, Urgency::Urgent),
+            (1, Urgency::Urgent),
+            (0, Urgency::Overdue),
+            (-1, Urgency::Overdue),
+            (-86_400, Urgency::Overdue),
+        ];
+        for (remaining, want) in cases {
+            assert_eq!(urgency(remaining), want, "remaining {remaining} s");
+        }
+    }
+
+    #[test]
+    fn release_wins_over_confirm_transfer() {
+        assert_eq!(action_required(false, false, false), None);
+        assert_eq!(
+            action_required(false, false, true),
+            Some(ActionRequired::ConfirmTransfer)
+        );
+        assert_eq!(
+            action_required(true, false, true),
+            Some(ActionRequired::Release)
+        );
+        assert_eq!(
+            action_required(false, true, true),
+            Some(ActionRequired::Release)
+        );
+    }
+}

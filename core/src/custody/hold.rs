@@ -1,0 +1,290 @@
+//! What a deputy types to book a WSO arrest, and its validation (cli.md
+//! "Limits"). There is deliberately no field for citizenship, nationality,
+//! alienage, country of birth, immigration status or removability.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::time::{parse_date, parse_instant};
+
+/// Clock slack allowed for a time that lies slightly in the future.
+pub const CLOCK_SLACK_SECONDS: i64 = 120;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WarrantForm {
+    #[serde(rename = "I-200")]
+    I200,
+    #[serde(rename = "I-205")]
+    I205,
+}
+
+impl WarrantForm {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "I-200" => Some(WarrantForm::I200),
+            "I-205" => Some(WarrantForm::I205),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarrantForm::I200 => "I-200",
+            WarrantForm::I205 => "I-205",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HoldStatus {
+    Open,
+    Transferred,
+    Released,
+}
+
+impl HoldStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HoldStatus::Open => "open",
+            HoldStatus::Transferred => "transferred",
+            HoldStatus::Released => "released",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "open" => Some(HoldStatus::Open),
+            "transferred" => Some(HoldStatus::Transferred),
+            "released" => Some(HoldStatus::Released),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReleaseReason {
+    DeadlineReached,
+    DetainerCancelled,
+    WarrantWithdrawn,
+    CourtOrder,
+    Other,
+}
+
+impl ReleaseReason {
+    pub const ALL: [&'static str; 5] = [
+        "deadline_reached",
+        "detainer_cancelled",
+        "warrant_withdrawn",
+        "court_order",
+        "other",
+    ];
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "deadline_reached" => Some(ReleaseReason::DeadlineReached),
+            "detainer_cancelled" => Some(ReleaseReason::DetainerCancelled),
+            "warrant_withdrawn" => Some(ReleaseReason::WarrantWithdrawn),
+            "court_order" => Some(ReleaseReason::CourtOrder),
+            "other" => Some(ReleaseReason::Other),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        Self::ALL[self as usize]
+    }
+}
+
+/// A booking as typed (CLI options or the booking form), before validation.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NewHold {
+    pub family_name: String,
+    pub given_names: String,
+    pub date_of_birth: String,
+    pub booking_number: String,
+    #[serde(default)]
+    pub a_number: Option<String>,
+    pub warrant_form: String,
+    pub warrant_number: String,
+    #[serde(default)]
+    pub detainer_number: Option<String>,
+    pub officer_credential: String,
+    pub served_at: String,
+    pub zone_id: String,
+    #[serde(default)]
+    pub lat: Option<f64>,
+    #[serde(default)]
+    pub lon: Option<f64>,
+}
+
+/// A booking that passed every check that needs no database.
+#[derive(Debug, Clone)]
+pub struct CheckedHold {
+    pub family_name: String,
+    pub given_names: String,
+    pub date_of_birth: NaiveDate,
+    pub booking_number: String,
+    pub a_number: Option<String>,
+    pub warrant_form: WarrantForm,
+    pub warrant_number: String,
+    pub detainer_number: Option<String>,
+    pub officer_credential: String,
+    pub served_at: DateTime<Utc>,
+    pub zone_id: String,
+    pub location: Option<(i64, i64)>,
+}
+
+impl NewHold {
+    /// Field-by-field validation, in form order so the first error is the
+    /// first field a deputy would look at.
+    pub fn check(&self, now: DateTime<Utc>, facility_today: NaiveDate) -> Result<CheckedHold> {
+        let family_name = person_name("family_name", &self.family_name)?;
+        let given_names = person_name("given_names", &self.given_names)?;
+        let date_of_birth = parse_date("date_of_birth", &self.date_of_birth)?;
+        if date_of_birth > facility_today {
+            return Err(Error::invalid("date_of_birth", "lies in the future"));
+        }
+        let oldest = facility_today
+            .with_year(facility_today.year() - 120)
+            .unwrap_or(facility_today);
+        if date_of_birth < oldest {
+            return Err(Error::invalid(
+                "date_of_birth",
+                "is more than 120 years ago",
+            ));
+        }
+        let booking_number = code("booking_number", &self.booking_number, 64)?;
+        let a_number = optional(self.a_number.as_deref())
+            .map(|a| code("a_number", a, 32))
+            .transpose()?;
+        let warrant_form = WarrantForm::parse(self.warrant_form.trim())
+            .ok_or_else(|| Error::invalid("warrant_form", "must be I-200 or I-205"))?;
+        let warrant_number = code("warrant_number", &self.warrant_number, 64)?;
+        let detainer_number = optional(self.detainer_number.as_deref())
+            .map(|d| code("detainer_number", d, 64))
+            .transpose()?;
+        let officer_credential = code("officer_credential", &self.officer_credential, 64)?;
+        let served_at = parse_instant("served_at", &self.served_at)?;
+        not_in_future("served_at", served_at, now)?;
+        let zone_id = code("zone_id", &self.zone_id, 64)?;
+        let location = match (self.lat, self.lon) {
+            (None, None) => None,
+            (Some(lat), Some(lon)) => Some(coordinates(lat, lon)?),
+            (Some(_), None) => return Err(Error::invalid("lon", "give --lon together with --lat")),
+            (None, Some(_)) => return Err(Error::invalid("lat", "give --lat together with --lon")),
+        };
+        Ok(CheckedHold {
+            family_name,
+            given_names,
+            date_of_birth,
+            booking_number,
+            a_number,
+            warrant_form,
+            warrant_number,
+            detainer_number,
+            officer_credential,
+            served_at,
+            zone_id,
+            location,
+        })
+    }
+}
+
+pub fn coordinates(lat: f64, lon: f64) -> Result<(i64, i64)> {
+    if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
+        return Err(Error::invalid(
+            "lat",
+            "must be a latitude from -90 to 90 degrees",
+        ));
+    }
+    if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
+        return Err(Error::invalid(
+            "lon",
+            "must be a longitude from -180 to 180 degrees",
+        ));
+    }
+    Ok((super::perimeter::to_e7(lat), super::perimeter::to_e7(lon)))
+}
+
+/// Times of service, moves, transfers and releases: not beyond now + slack.
+pub fn not_in_future(field: &str, at: DateTime<Utc>, now: DateTime<Utc>) -> Result<()> {
+    if at > now + Duration::seconds(CLOCK_SLACK_SECONDS) {
+        return Err(Error::invalid(
+            field,
+            "lies in the future (more than 120 s ahead of this desk's clock)",
+        ));
+    }
+    Ok(())
+}
+
+/// ... and not before the hold's previous event.
+pub fn not_before(field: &str, at: DateTime<Utc>, previous: DateTime<Utc>) -> Result<()> {
+    if at < previous {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "lies before the hold's previous event ({})",
+                crate::time::utc_text(previous)
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Names: 1-200 characters in any script, no control characters. Kept exactly
+/// as typed apart from surrounding whitespace.
+pub fn person_name(field: &str, value: &str) -> Result<String> {
+    let v = value.trim();
+    let n = v.chars().count();
+    if n == 0 {
+        return Err(Error::invalid(field, "is required"));
+    }
+    if n > 200 {
+        return Err(Error::invalid(field, "is longer than 200 characters"));
+    }
+    if v.chars().any(char::is_control) {
+        return Err(Error::invalid(field, "contains a control character"));
+    }
+    Ok(v.to_owned())
+}
+
+/// Booking, warrant, detainer numbers and credentials: 1-`max` characters.
+pub fn code(field: &str, value: &str, max: usize) -> Result<String> {
+    let v = value.trim();
+    let n = v.chars().count();
+    if n == 0 {
+        return Err(Error::invalid(field, "is required"));
+    }
+    if n > max {
+        return Err(Error::invalid(
+            field,
+            format!("is longer than {max} characters"),
+        ));
+    }
+    if v.chars().any(char::is_control) {
+        return Err(Error::invalid(field, "contains a control character"));
+    }
+    Ok(v.to_owned())
+}
+
+/// Free text (notes, reasons): 1-`max` characters, newlines allowed.
+pub fn free_text(field: &str, value: &str, max: usize) -> Result<String> {
+    let v = value.trim();
+    let n = v.chars().count();
+    if n == 0 {
+        return Err(Error::invalid(field, "is required"));
+    }
+    if n > max {
+        return Err(Error::invalid(
+            field,
+            format!("is longer than {max} characters"),
+        ));
+    }
+    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(Error::invalid(field, "contains a control character"));
+    }
+    Ok(v.to_owned())
+}
+
+fn optional(v: Option<&str>) -> Option<&str> {
+    v.filter(|s| !s.trim().is_empty())
+}

@@ -1,0 +1,104 @@
+//! The demo set-up the desktop app creates on first run when no database
+//! exists: a sample facility, an admin, a supervisor and a deputy, an officer
+//! roster and a few holds at different urgencies, so the board is not empty.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::auth::Role;
+use crate::custody::NewHold;
+use crate::desk::Desk;
+use crate::error::Result;
+use crate::time::utc_text;
+
+pub const FACILITY_TOML: &str = include_str!("demo/facility.toml");
+pub const DESK_ID: &str = "booking-desk-1";
+/// Demo accounts (username, full name, role, password). Shown in README; a
+/// real desk is set up with `wsoctl init` instead.
+pub const ACCOUNTS: &[(&str, &str, Role, &str)] = &[
+    (
+        "admin",
+        "Demo Administrator",
+        Role::Admin,
+        "demo-admin-pass",
+    ),
+    (
+        "sgt.rivera",
+        "Sgt. Ana Rivera",
+        Role::Supervisor,
+        "demo-supervisor-pass",
+    ),
+    (
+        "dep.jones",
+        "Deputy Sam Jones",
+        Role::Deputy,
+        "demo-deputy-pass",
+    ),
+];
+
+pub fn create(
+    path: &std::path::Path,
+    key_file: Option<&std::path::Path>,
+    now: DateTime<Utc>,
+) -> Result<Desk> {
+    let (admin, _, _, admin_pw) = ACCOUNTS[0];
+    let (mut desk, _) = Desk::init(path, key_file, FACILITY_TOML, DESK_ID, admin, admin_pw, now)?;
+    let admin_actor = desk.actor(admin)?;
+    for (user, name, role, pw) in &ACCOUNTS[1..] {
+        desk.add_user(&admin_actor, user, name, *role, pw, now)?;
+    }
+    // Demo accounts skip the first-sign-in password change.
+    desk.conn_mut()
+        .execute("UPDATE user SET must_change_password = 0", [])
+        .map_err(|source| crate::Error::Sqlite {
+            context: "preparing demo users",
+            source,
+        })?;
+    let today = now.date_naive();
+    let d = |days: i64| (today + Duration::days(days)).to_string();
+    desk.add_officer(
+        &admin_actor,
+        "WSO-1041",
+        "Dep. Maria Lopez",
+        &d(-200),
+        &d(300),
+        now,
+    )?;
+    desk.add_officer(
+        &admin_actor,
+        "WSO-1187",
+        "Dep. Kevin Tran",
+        &d(-90),
+        &d(20),
+        now,
+    )?;
+    let deputy = desk.actor(ACCOUNTS[2].0)?;
+    let samples: [(&str, &str, &str, i64, &str); 4] = [
+        ("Nguyễn", "Thị Hương", "B26-10331", 45, "booking"),
+        ("García López", "José Antonio", "B26-10298", 41, "housing-a"),
+        ("Haddad", "Omar", "B26-10276", 10, "medical"),
+        ("O'Brien", "Siobhán", "B26-10342", 2, "booking"),
+    ];
+    for (i, (family, given, booking, hours_ago, zone)) in samples.iter().enumerate() {
+        let served = now - Duration::hours(*hours_ago) - Duration::minutes(17);
+        desk.open_hold(
+            &deputy,
+            &NewHold {
+                family_name: family.to_string(),
+                given_names: given.to_string(),
+                date_of_birth: format!("19{}-0{}-1{}", 80 + i, i + 2, i),
+                booking_number: booking.to_string(),
+                a_number: None,
+                warrant_form: if i % 2 == 0 { "I-200" } else { "I-205" }.into(),
+                warrant_number: format!("W-2026-{}", 4410 + i),
+                detainer_number: None,
+                officer_credential: "WSO-1041".into(),
+                served_at: utc_text(served),
+                zone_id: zone.to_string(),
+                lat: None,
+                lon: None,
+            },
+            now,
+        )?;
+    }
+    Ok(desk)
+}

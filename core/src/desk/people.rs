@@ -1,0 +1,426 @@
+//! Users of the desk and the officer roster: adding them, signing in
+//! (with lockout after repeated failures, AC-7) and changing passwords.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use super::Desk;
+use crate::audit::{self, Entry};
+use crate::auth::{self, Actor, Role};
+use crate::custody::hold::{code, person_name};
+use crate::custody::officer::Officer;
+use crate::error::{Error, Result, SqlContext};
+use crate::time::{parse_date, utc_text};
+
+/// Failed sign-ins allowed in [`LOCKOUT_WINDOW_MINUTES`] before the account locks.
+pub const LOCKOUT_ATTEMPTS: i64 = 5;
+pub const LOCKOUT_WINDOW_MINUTES: i64 = 15;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct UserRow {
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    pub active: bool,
+    pub locked: bool,
+    pub must_change_password: bool,
+}
+
+/// A successful sign-in.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignedIn {
+    pub actor: Actor,
+    /// Set for accounts an admin created: the user must choose a new password now.
+    pub must_change_password: bool,
+}
+
+impl Desk {
+    pub fn add_user(
+        &mut self,
+        actor: &Actor,
+        username: &str,
+        full_name: &str,
+        role: Role,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> Result<UserRow> {
+        actor.require(Role::Admin, "adding a user")?;
+        auth::check_username(username)?;
+        let full_name = person_name("full_name", full_name)?;
+        auth::check_password_policy(username, password)?;
+        let hash = auth::hash_password(password)?;
+        let desk_id = self.desk_id.clone();
+        let tx = self.write_tx("adding a user")?;
+        let exists: bool = tx
+            .query_row(
+                "SELECT EXISTS(SELECT 1 FROM user WHERE username = ?1)",
+                [username],
+                |r| r.get(0),
+            )
+            .ctx("checking the username")?;
+        if exists {
+            return Err(Error::refused(
+                Some("username"),
+                format!("user '{username}' already exists"),
+            ));
+        }
+        tx.execute(
+            "INSERT INTO user (username, full_name, role, password_hash, must_change_password, created_at)
+             VALUES (?1, ?2, ?3, ?4, 1, ?5)",
+            params![username, full_name, role.as_str(), hash, utc_text(now)],
+        )
+        .ctx("writing the user")?;
+        audit::record(
+            &tx,
+            &desk_id,
+            now,
+            Entry {
+                actor: &actor.username,
+                action: "user.add",
+                target: Some(username),
+                outcome: "success",
+                detail: Some(role.as_str()),
+            },
+        )?;
+        tx.commit().ctx("committing the user")?;
+        Ok(UserRow {
+            username: username.to_owned(),
+            full_name,
+            role,
+            active: true,
+            locked: false,
+            must_change_password: true,
+        })
+    }
+
+    pub fn users(&self, actor: &Actor) -> Result<Vec<UserRow>> {
+        actor.require(Role::Admin, "listing users")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT username, full_name, role, active, locked_at IS NOT NULL, must_change_password FROM user ORDER BY username")
+            .ctx("reading users")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(UserRow {
+                    username: r.get(0)?,
+                    full_name: r.get(1)?,
+                    role: Role::parse(&r.get::<_, String>(2)?).unwrap_or(Role::Deputy),
+                    active: r.get(3)?,
+                    locked: r.get(4)?,
+                    must_change_password: r.get(5)?,
+                })
+            })
+            .ctx("reading users")?;
+        rows.collect::<std::result::Result<Vec<_>, _>>()
+            .ctx("reading users")
+    }
+
+    /// Check a password. Failures are counted; the fifth within 15 minutes
+    /// locks the account until an admin unlocks it. The message never says
+    /// whether the username exists.
+    pub fn sign_in(
+        &mut self,
+        username: &str,
+        password: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SignedIn> {
+        let refused = || Error::refused(Some("password"), "username or password not accepted");
+        let desk_id = self.desk_id.clone();
+        let row: Option<(String, String, bool, Option<String>, String, bool)> = self
+            .conn
+            .query_row(
+                "SELECT full_name, role, active, locked_at, password_hash, must_change_password FROM user WHERE username = ?1",
+                [username],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)),
+            )
+            .optional()
+            .ctx("reading the user")?;
+        let fail = |desk: &mut Desk, why: &str| -> Result<()> {
+            let tx = desk.write_tx("recording a failed sign-in")?;
+            tx.execute(
+                "INSERT INTO sign_in_failure (username, at) VALUES (?1, ?2)",
+                params![username, utc_text(now)],
+            )
+            .ctx("recording a failed sign-in")?;
+            let since = utc_text(now - Duration::minutes(LOCKOUT_WINDOW_MINUTES));
+            let failures: i64 = tx
+                .query_row(
+                    "SELECT count(*) FROM sign_in_failure WHERE username = ?1 AND at > ?2",
+                    params![username, since],
+                    |r| r.get(0),
+                )
+                .ctx("counting failed sign-ins")?;
+            audit::record(
+                &tx,
+                &desk_id,
+                now,
+                Entry {
+                    actor: username,
+                    action: "sign_in",
+                    target: None,
+                    outcome: "failure",
+                    detail: Some(why),
+                },
+            )?;
+            if failures >= LOCKOUT_ATTEMPTS {
+                let locked = tx
+                    .execute(
+                        "UPDATE user SET locked_at = ?2 WHERE username = ?1 AND locked_at IS NULL",
+                        params![username, utc_text(now)],
+                    )
+                    .ctx("locking the account")?;
+                if locked > 0 {
+                    audit::record(
+                        &tx,
+                        &desk_id,
+                        now,
+                        Entry {
+                            actor: "system",
+                            action: "user.lock",
+                            target: Some(username),
+                            outcome: "success",
+                            detail: Some("5 failed sign-ins within 15 minutes"),
+                        },
+                    )?;
+                }
+            }
+            tx.commit().ctx("recording a failed sign-in")
+        };
+        match row {
+            None => {
+                fail(self, "unknown username")?;
+                Err(refused())
+            }
+            Some((_, _, _, Some(_), _, _)) => {
+                fail(self, "account locked")?;
+                Err(Error::refused(
+                    Some("username"),
+                    "this account is locked; an admin must unlock it",
+                ))
+            }
+            Some((_, _, false, _, _, _)) => {
+                fail(self, "account inactive")?;
+                Err(refused())
+            }
+            Some((full_name, role, true, None, hash, must_change)) => {
+                if !auth::verify_password(password, &hash) {
+                    fail(self, "wrong password")?;
+                    return Err(refused());
+                }
+                self.audit(
+                    now,
+                    Entry {
+                        actor: username,
+                        action: "sign_in",
+                        target: None,
+                        outcome: "success",
+                        detail: None,
+                    },
+                )?;
+                Ok(SignedIn {
+                    actor: Actor {
+                        username: username.to_owned(),
+                        full_name,
+                        role: Role::parse(&role).unwrap_or(Role::Deputy),
+                    },
+                    must_change_password: must_change,
+                })
+            }
+        }
+    }
+
+    pub fn change_password(
+        &mut self,
+        actor: &Actor,
+        current: &str,
+        new: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let hash: String = self
+            .conn
+            .query_row(
+                "SELECT password_hash FROM user WHERE username = ?1",
+                [&actor.username],
+                |r| r.get(0),
+            )
+            .ctx("reading the user")?;
+        if !auth::verify_password(current, &hash) {
+            return Err(Error::refused(
+                Some("current_password"),
+                "the current password is not right",
+            ));
+        }
+        if current == new {
+            return Err(Error::invalid(
+                "new_password",
+                "must differ from the current password",
+            ));
+        }
+        auth::check_password_policy(&actor.username, new).map_err(|e| match e {
+            Error::Invalid { message, .. } => Error::invalid("new_password", message),
+            other => other,
+        })?;
+        let new_hash = auth::hash_password(new)?;
+        let desk_id = self.desk_id.clone();
+        let tx = self.write_tx("changing a password")?;
+        tx.execute(
+            "UPDATE user SET password_hash = ?2, must_change_password = 0 WHERE username = ?1",
+            params![actor.username, new_hash],
+        )
+        .ctx("changing the password")?;
+        audit::record(
+            &tx,
+            &desk_id,
+            now,
+            Entry {
+                actor: &actor.username,
+                action: "user.password_change",
+                target: Some(&actor.username),
+                outcome: "success",
+                detail: None,
+            },
+        )?;
+        tx.commit().ctx("committing the password change")
+    }
+
+    pub fn unlock_user(&mut self, actor: &Actor, username: &str, now: DateTime<Utc>) -> Result<()> {
+        actor.require(Role::Admin, "unlocking a user")?;
+        let desk_id = self.desk_id.clone();
+        let tx = self.write_tx("unlocking a user")?;
+        let n = tx
+            .execute(
+                "UPDATE user SET locked_at = NULL WHERE username = ?1",
+                [username],
+            )
+            .ctx("unlocking")?;
+        if n == 0 {
+            return Err(Error::NotFound {
+                what: "user",
+                id: username.to_owned(),
+            });
+        }
+        tx.execute(
+            "DELETE FROM sign_in_failure WHERE username = ?1",
+            [username],
+        )
+        .ctx("unlocking")?;
+        audit::record(
+            &tx,
+            &desk_id,
+            now,
+            Entry {
+                actor: &actor.username,
+                action: "user.unlock",
+                target: Some(username),
+                outcome: "success",
+                detail: None,
+            },
+        )?;
+        tx.commit().ctx("committing the unlock")
+    }
+
+    pub fn add_officer(
+        &mut self,
+        actor: &Actor,
+        credential: &str,
+        name: &str,
+        trained_on: &str,
+        expires_on: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Officer> {
+        actor.require(Role::Supervisor, "changing the officer roster")?;
+        let credential = code("credential", credential, 64)?;
+        let name = person_name("name", name)?;
+        let trained_on = parse_date("trained_on", trained_on)?;
+        let expires_on = parse_date("expires_on", expires_on)?;
+        if expires_on < trained_on {
+            return Err(Error::invalid("expires_on", "lies before trained_on"));
+        }
+        let desk_id = self.desk_id.clone();
+        let tx = self.write_tx("adding an officer")?;
+        let exists: bool = tx
+            .query_row(
+                "SELECT EXISTS(SELECT 1 FROM officer WHERE credential = ?1)",
+                [&credential],
+                |r| r.get(0),
+            )
+            .ctx("checking the credential")?;
+        if exists {
+            return Err(Error::refused(
+                Some("credential"),
+                format!("credential {credential} is already on the roster"),
+            ));
+        }
+        tx.execute(
+            "INSERT INTO officer (credential, name, trained_on, expires_on, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![credential, name, trained_on.to_string(), expires_on.to_string(), utc_text(now)],
+        )
+        .ctx("writing the officer")?;
+        audit::record(
+            &tx,
+            &desk_id,
+            now,
+            Entry {
+                actor: &actor.username,
+                action: "officer.add",
+                target: Some(&credential),
+                outcome: "success",
+                detail: Some(&format!("valid {trained_on} to {expires_on}")),
+            },
+        )?;
+        tx.commit().ctx("committing the officer")?;
+        Ok(Officer {
+            credential,
+            name,
+            trained_on,
+            expires_on,
+            active: true,
+        })
+    }
+
+    pub fn officers(&self) -> Result<Vec<Officer>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT credential, name, trained_on, expires_on, active FROM officer ORDER BY name, credential")
+            .ctx("reading the roster")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, bool>(4)?,
+                ))
+            })
+            .ctx("reading the roster")?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (credential, name, trained, expires, active) = row.ctx("reading the roster")?;
+            let date = |s: &str| {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| Error::Database {
+                    message: format!("stored date '{s}' is malformed"),
+                })
+            };
+            out.push(Officer {
+                credential,
+                name,
+                trained_on: date(&trained)?,
+                expires_on: date(&expires)?,
+                active,
+            });
+        }
+        Ok(out)
+    }
+
+    pub fn officer(&self, credential: &str) -> Result<Officer> {
+        self.officers()?
+            .into_iter()
+            .find(|o| o.credential == credential)
+            .ok_or_else(|| Error::NotFound {
+                what: "officer credential",
+                id: credential.to_owned(),
+            })
+    }
+}
