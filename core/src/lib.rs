@@ -11,7 +11,9 @@ pub mod demo;
 pub mod desk;
 pub mod error;
 pub mod events;
+pub mod handoff;
 pub mod store;
+pub mod sync;
 pub mod time;
 
 pub use desk::Desk;

@@ -1,0 +1,239 @@
+//! The command line as spec/cli.md defines it. Values outside an enumeration
+//! are usage errors (exit 2), caught here by clap.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "wsoctl",
+    version,
+    about = "WSO Desk from the command line: holds, officers, users, audit, backup"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Clone)]
+pub struct Global {
+    /// The desk database (default: the app's data file)
+    #[arg(long, global = true, env = "WSO_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// File holding the database key (default: PATH.key beside the database)
+    #[arg(long, global = true, env = "WSO_DB_KEY_FILE", value_name = "FILE")]
+    pub db_key_file: Option<PathBuf>,
+    /// The user this action is attributed to
+    #[arg(long = "as", global = true, env = "WSO_USER", value_name = "USERNAME")]
+    pub as_user: Option<String>,
+    /// Print one JSON document on stdout
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create a new desk database for a facility
+    Init {
+        #[arg(long, value_name = "FACILITY.toml")]
+        facility: PathBuf,
+        #[arg(long)]
+        desk_id: String,
+        #[arg(long, value_name = "USERNAME")]
+        admin: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    #[command(subcommand)]
+    User(UserCommand),
+    #[command(subcommand)]
+    Officer(OfficerCommand),
+    #[command(subcommand)]
+    Hold(HoldCommand),
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Deliver the outbox to the ICE endpoint and pull ICE updates
+    Sync(crate::sync::SyncArgs),
+    /// Print the shift handoff sheet to a PDF, or acknowledge a handoff
+    Handoff(crate::handoff::HandoffArgs),
+    /// Write an encrypted copy of the live database
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum UserCommand {
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        full_name: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Unlock an account locked after failed sign-ins
+    Unlock { username: String },
+}
+
+#[derive(Subcommand)]
+pub enum OfficerCommand {
+    Add {
+        #[arg(long)]
+        credential: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_name = "DATE")]
+        trained_on: String,
+        #[arg(long, value_name = "DATE")]
+        expires_on: String,
+    },
+    List,
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// Check both hash chains (sync events and the local audit log)
+    Verify,
+}
+
+#[derive(Subcommand)]
+pub enum HoldCommand {
+    /// Book a WSO arrest
+    Open(OpenArgs),
+    List {
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+    },
+    Show {
+        hold_id: String,
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+    },
+    Move {
+        hold_id: String,
+        #[arg(long)]
+        zone: String,
+        #[arg(long, value_name = "TIME")]
+        at: String,
+    },
+    Transfer {
+        hold_id: String,
+        #[arg(long, value_name = "TIME")]
+        at: String,
+        #[arg(long, value_name = "NAME")]
+        ice_officer: String,
+    },
+    Release {
+        hold_id: String,
+        #[arg(long, value_name = "TIME")]
+        at: String,
+        #[arg(long, value_enum)]
+        reason: ReasonArg,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    Correct {
+        hold_id: String,
+        #[arg(long)]
+        field: String,
+        #[arg(long)]
+        value: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Args)]
+pub struct OpenArgs {
+    #[arg(long)]
+    pub family_name: String,
+    #[arg(long)]
+    pub given_names: String,
+    #[arg(long, value_name = "DATE")]
+    pub dob: String,
+    #[arg(long)]
+    pub booking_number: String,
+    #[arg(long)]
+    pub a_number: Option<String>,
+    #[arg(long, value_enum)]
+    pub warrant_form: FormArg,
+    #[arg(long)]
+    pub warrant_number: String,
+    #[arg(long)]
+    pub detainer_number: Option<String>,
+    #[arg(long, value_name = "CREDENTIAL")]
+    pub officer: String,
+    #[arg(long, value_name = "TIME")]
+    pub served_at: String,
+    #[arg(long)]
+    pub zone: String,
+    #[arg(long, value_name = "DEG", allow_hyphen_values = true)]
+    pub lat: Option<f64>,
+    #[arg(long, value_name = "DEG", allow_hyphen_values = true)]
+    pub lon: Option<f64>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Deputy,
+    Supervisor,
+    Admin,
+}
+
+impl From<RoleArg> for wso_core::auth::Role {
+    fn from(r: RoleArg) -> Self {
+        match r {
+            RoleArg::Deputy => Self::Deputy,
+            RoleArg::Supervisor => Self::Supervisor,
+            RoleArg::Admin => Self::Admin,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FormArg {
+    #[value(name = "I-200")]
+    I200,
+    #[value(name = "I-205")]
+    I205,
+}
+
+impl FormArg {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FormArg::I200 => "I-200",
+            FormArg::I205 => "I-205",
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum ReasonArg {
+    DeadlineReached,
+    DetainerCancelled,
+    WarrantWithdrawn,
+    CourtOrder,
+    Other,
+}
+
+impl ReasonArg {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReasonArg::DeadlineReached => "deadline_reached",
+            ReasonArg::DetainerCancelled => "detainer_cancelled",
+            ReasonArg::WarrantWithdrawn => "warrant_withdrawn",
+            ReasonArg::CourtOrder => "court_order",
+            ReasonArg::Other => "other",
+        }
+    }
+}

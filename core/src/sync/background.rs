@@ -1,0 +1,267 @@
+//! The desktop app's sync loop: one tokio task that wakes on a tick or on a
+//! command ("sync now", stop), probes `/v1/health`, and when the endpoint
+//! answers runs an exchange. It opens its own connection to the desk database
+//! (SQLite in WAL mode lets the window keep writing meanwhile), and publishes
+//! its status on a watch channel the shell can show and subscribe to.
+//!
+//! Pacing: the next wake is the tick interval after a good exchange, the
+//! backoff (or `Retry-After`) after a transient failure, 15 minutes after the
+//! endpoint refused the credentials, and only "sync now" after a problem that
+//! needs a person (400, 409, ack ahead). Pulling goes on while pushing is stopped.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+use tokio::time::{sleep_until, Instant};
+
+use super::client::{Endpoint, EndpointConfig, Reply};
+use super::decision::SKEW_WARN_SECONDS;
+use super::outbox;
+use super::problem::{Problem, Transient};
+use super::session::{RoundEnd, Session, SyncEnv};
+use super::status::{status, SyncStatus};
+use super::SyncError;
+use crate::time::parse_instant;
+use crate::Desk;
+
+/// How long a refused token waits before the loop tries again by itself.
+pub const CREDENTIALS_RETRY: Duration = Duration::from_secs(15 * 60);
+/// A stopped push is retried by the loop at most this often (a person may have
+/// fixed the endpoint side); "sync now" retries at once.
+pub const STOPPED_RETRY: Duration = Duration::from_secs(60 * 60);
+
+#[derive(Clone, Debug)]
+pub struct LoopConfig {
+    pub db: PathBuf,
+    pub key_file: Option<PathBuf>,
+    pub endpoint: EndpointConfig,
+    /// Time between exchanges when all is well.
+    pub interval: Duration,
+}
+
+/// What the shell shows: the stored status plus what only the loop knows.
+#[derive(Debug, Clone, Serialize)]
+pub struct LoopStatus {
+    pub running: bool,
+    /// Whether the last health probe was answered.
+    pub reachable: Option<bool>,
+    pub syncing: bool,
+    /// Seconds until the loop tries again by itself.
+    pub next_attempt_in_seconds: Option<u64>,
+    pub sync: Option<SyncStatus>,
+    /// Set when the loop itself cannot work (database or settings).
+    pub error: Option<String>,
+}
+
+enum Command {
+    SyncNow,
+    Stop,
+}
+
+pub struct SyncLoop {
+    commands: mpsc::Sender<Command>,
+    status: watch::Receiver<LoopStatus>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl SyncLoop {
+    /// Start the loop on the current tokio runtime. Fails at once on unusable
+    /// settings (URL, token) so the settings screen can say so.
+    pub fn start(config: LoopConfig, env: SyncEnv) -> Result<SyncLoop, SyncError> {
+        let endpoint = Endpoint::new(&config.endpoint)?;
+        let (tx, rx) = mpsc::channel(8);
+        let initial = LoopStatus {
+            running: true,
+            reachable: None,
+            syncing: false,
+            next_attempt_in_seconds: None,
+            sync: None,
+            error: None,
+        };
+        let (status_tx, status_rx) = watch::channel(initial);
+        let task = tokio::spawn(run(config, endpoint, env, rx, status_tx));
+        Ok(SyncLoop {
+            commands: tx,
+            status: status_rx,
+            task: Some(task),
+        })
+    }
+
+    /// "Sync now": wake the loop, clear any backoff or stop.
+    pub fn sync_now(&self) {
+        // A full queue already holds a wake-up.
+        let _ = self.commands.try_send(Command::SyncNow);
+    }
+
+    pub fn status(&self) -> LoopStatus {
+        self.status.borrow().clone()
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<LoopStatus> {
+        self.status.clone()
+    }
+
+    /// Stop after the current request (if any) and wait for the task to end.
+    pub async fn stop(mut self) {
+        let _ = self.commands.send(Command::Stop).await;
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for SyncLoop {
+    fn drop(&mut self) {
+        // Dropped without stop(): do not leave a task writing to the database.
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+async fn run(
+    config: LoopConfig,
+    endpoint: Endpoint,
+    env: SyncEnv,
+    mut commands: mpsc::Receiver<Command>,
+    publish: watch::Sender<LoopStatus>,
+) {
+    let mut desk = match Desk::open(&config.db, config.key_file.as_deref()) {
+        Ok(desk) => desk,
+        Err(e) => {
+            publish.send_modify(|s| {
+                s.running = false;
+                s.error = Some(e.to_string());
+            });
+            return;
+        }
+    };
+    let mut next_wake = Instant::now();
+    let mut push_stopped = false;
+    let mut attempt: u32 = 0;
+    loop {
+        let wait = next_wake.saturating_duration_since(Instant::now());
+        publish.send_modify(|s| s.next_attempt_in_seconds = Some(wait.as_secs()));
+        tokio::select! {
+            _ = sleep_until(next_wake) => {}
+            command = commands.recv() => match command {
+                Some(Command::SyncNow) => { push_stopped = false; attempt = 0; }
+                Some(Command::Stop) | None => break,
+            },
+        }
+        publish.send_modify(|s| s.syncing = true);
+        let (reachable, pause) = tick(&mut desk, &endpoint, &env, push_stopped, &mut attempt).await;
+        let (pause, stopped) = match pause {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::warn!(error = %e, "sync loop could not record its work");
+                publish.send_modify(|s| s.error = Some(e.to_string()));
+                (None, push_stopped)
+            }
+        };
+        push_stopped = stopped;
+        next_wake = Instant::now() + pause.unwrap_or(config.interval);
+        let sync = status(desk.conn()).ok();
+        publish.send_modify(|s| {
+            s.syncing = false;
+            s.reachable = Some(reachable);
+            s.sync = sync;
+        });
+    }
+    publish.send_modify(|s| {
+        s.running = false;
+        s.syncing = false;
+        s.next_attempt_in_seconds = None;
+    });
+}
+
+type Pause = Result<(Option<Duration>, bool), SyncError>;
+
+/// One wake-up: probe, then exchange. Returns whether the endpoint answered,
+/// how long to pause (None: the normal interval) and whether pushing is stopped.
+async fn tick(
+    desk: &mut Desk,
+    endpoint: &Endpoint,
+    env: &SyncEnv,
+    push_stopped: bool,
+    attempt: &mut u32,
+) -> (bool, Pause) {
+    let now = env.clock.now();
+    let probe = endpoint.health().await;
+    let skew = match &probe {
+        Reply::Response {
+            status: 200, body, ..
+        } => server_skew(body, now),
+        _ => {
+            let why = match probe {
+                Reply::Timeout => Transient::Timeout,
+                Reply::Response { status, .. } => Transient::ServerError { status },
+                Reply::Unreachable(_) => Transient::Unreachable,
+            };
+            let backoff = env.backoff.delay(*attempt, env.jitter.sample());
+            *attempt = attempt.saturating_add(1);
+            let recorded =
+                outbox::record_failure(desk.conn(), Some(outbox::Failure::Transient(why)), now);
+            return (
+                false,
+                recorded
+                    .map(|_| (Some(backoff), push_stopped))
+                    .map_err(SyncError::from),
+            );
+        }
+    };
+    if let Some(seconds) = skew {
+        if let Err(e) = record_skew(desk, seconds) {
+            return (true, Err(e.into()));
+        }
+    }
+    let mut session = Session::new(desk, endpoint, env.clone());
+    let round = if push_stopped {
+        session.pull_only().await
+    } else {
+        session.sync_once().await
+    };
+    let round = match round {
+        Ok(r) => r,
+        Err(e) => return (true, Err(e)),
+    };
+    let pause = match round.end {
+        RoundEnd::Complete => {
+            *attempt = 0;
+            (None, push_stopped)
+        }
+        RoundEnd::Retry { wait, .. } => {
+            *attempt = attempt.saturating_add(1);
+            (Some(wait), push_stopped)
+        }
+        RoundEnd::Stopped(Problem::CredentialsRefused { .. }) => (Some(CREDENTIALS_RETRY), false),
+        RoundEnd::Stopped(p) if p.stops_push() => (Some(STOPPED_RETRY), true),
+        RoundEnd::Stopped(_) => (None, push_stopped),
+    };
+    (true, Ok(pause))
+}
+
+fn server_skew(body: &[u8], now: chrono::DateTime<chrono::Utc>) -> Option<i64> {
+    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let server = parse_instant("server_time", v["server_time"].as_str()?).ok()?;
+    Some((server - now).num_seconds())
+}
+
+fn record_skew(desk: &Desk, seconds: i64) -> crate::Result<()> {
+    if seconds.abs() > SKEW_WARN_SECONDS {
+        tracing::warn!(seconds, "desk clock differs from the endpoint's");
+    }
+    desk.conn()
+        .execute(
+            "UPDATE sync_state SET server_time_skew_s = ?1 WHERE singleton = 1",
+            [seconds],
+        )
+        .map_err(|source| crate::Error::Sqlite {
+            context: "recording the clock difference",
+            source,
+        })?;
+    Ok(())
+}

@@ -1,0 +1,109 @@
+//! ICE updates an operator queues for a facility, served in queue order with
+//! an opaque cursor. The same `update_id` may be queued twice on purpose: a
+//! real endpoint can resend, and the desk must apply it once.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use wso_core::time::{parse_instant, utc_text};
+
+use crate::store::StoreError;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewUpdate {
+    pub facility_id: String,
+    pub hold_id: String,
+    pub kind: String,
+    /// Default: a new UUID.
+    #[serde(default)]
+    pub update_id: Option<String>,
+    /// Default: now.
+    #[serde(default)]
+    pub at: Option<String>,
+    #[serde(default)]
+    pub details: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Update {
+    pub update_id: String,
+    pub hold_id: String,
+    pub kind: String,
+    pub at: String,
+    pub details: Value,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    pub updates: Vec<Update>,
+    pub next: String,
+}
+
+pub fn queue_update(conn: &Connection, u: &NewUpdate, now: DateTime<Utc>) -> Result<Update, StoreError> {
+    for (name, value) in [("facility_id", &u.facility_id), ("hold_id", &u.hold_id), ("kind", &u.kind)] {
+        if value.trim().is_empty() {
+            return Err(StoreError::Malformed(format!("{name} must not be empty")));
+        }
+    }
+    let at = match &u.at {
+        Some(text) => parse_instant("at", text).map_err(|e| StoreError::Malformed(e.to_string()))?,
+        None => now,
+    };
+    let update = Update {
+        update_id: u.update_id.clone().unwrap_or_else(|| uuid::Uuid::now_v7().to_string()),
+        hold_id: u.hold_id.clone(),
+        kind: u.kind.clone(),
+        at: utc_text(at),
+        details: Value::Object(u.details.clone()),
+    };
+    conn.execute(
+        "INSERT INTO ice_update (update_id, facility_id, hold_id, kind, at, details, queued_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![update.update_id, u.facility_id, update.hold_id, update.kind, update.at, update.details.to_string(), utc_text(now)],
+    )
+    .map_err(|source| StoreError::Sqlite { context: "queueing an update", source })?;
+    Ok(update)
+}
+
+/// Cursors are `q<position>`: opaque to desks, readable in a log.
+pub fn parse_cursor(after: Option<&str>) -> Result<i64, StoreError> {
+    match after {
+        None | Some("") => Ok(0),
+        Some(text) => text
+            .strip_prefix('q')
+            .and_then(|n| n.parse::<i64>().ok())
+            .filter(|n| *n >= 0)
+            .ok_or_else(|| StoreError::Malformed("`after` is not a cursor this endpoint gave out".into())),
+    }
+}
+
+pub fn updates_after(conn: &Connection, facility_id: &str, after: i64, limit: u32) -> Result<Page, StoreError> {
+    let sql = "SELECT pos, update_id, hold_id, kind, at, details FROM ice_update
+               WHERE facility_id = ?1 AND pos > ?2 ORDER BY pos LIMIT ?3";
+    let err = |source| StoreError::Sqlite { context: "reading updates", source };
+    let mut stmt = conn.prepare(sql).map_err(err)?;
+    let rows = stmt
+        .query_map(params![facility_id, after, limit], |r| {
+            let details: String = r.get(5)?;
+            Ok((
+                r.get::<_, i64>(0)?,
+                Update {
+                    update_id: r.get(1)?,
+                    hold_id: r.get(2)?,
+                    kind: r.get(3)?,
+                    at: r.get(4)?,
+                    details: serde_json::from_str(&details).unwrap_or(Value::Null),
+                },
+            ))
+        })
+        .map_err(err)?;
+    let mut last = after;
+    let mut updates = Vec::new();
+    for row in rows {
+        let (pos, u) = row.map_err(err)?;
+        last = pos;
+        updates.push(u);
+    }
+    Ok(Page { updates, next: format!("q{last}") })
+}

@@ -1,0 +1,33 @@
+//! Declares the app's own commands so Tauri generates one permission per
+//! command; `capabilities/default.json` grants exactly these to the window,
+//! and nothing else (no filesystem, shell or HTTP access).
+
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "sign_in",
+    "sign_out",
+    "lock_session",
+    "unlock_session",
+    "change_password",
+    "board",
+    "hold_detail",
+    "preview_hold",
+    "open_hold",
+    "move_hold",
+    "transfer_hold",
+    "release_hold",
+    "correct_hold",
+    "officers",
+    "add_officer",
+    "users",
+    "add_user",
+    "unlock_user",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build failed");
+}

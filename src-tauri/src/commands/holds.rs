@@ -1,0 +1,178 @@
+//! The countdown board, hold detail, booking and the actions on a hold.
+//! Deadlines, urgency and order all come from `wso_core`; the board is sent
+//! with the `now` it was computed at so the UI can tick it down honestly.
+
+use serde::Serialize;
+use tauri::State;
+use wso_core::custody::{deadline_for, Authority, NewHold};
+use wso_core::desk::{HoldDetail, HoldSummary};
+use wso_core::time::{local_text, utc_text};
+
+use super::{now, public};
+use crate::state::{CmdResult, Shell};
+use crate::time_input::facility_time;
+
+#[derive(Serialize)]
+pub struct Board {
+    pub facility_name: String,
+    /// The instant `remaining_seconds` were computed at.
+    pub now: String,
+    pub now_local: String,
+    /// The session is idle-locked: names and dates of birth were left out.
+    pub names_hidden: bool,
+    pub holds: Vec<HoldSummary>,
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn board(shell: State<'_, Shell>, all: bool) -> CmdResult<Board> {
+    let locked = {
+        let session = shell.session();
+        if session.actor.is_none() {
+            shell.actor()?;
+        }
+        session.locked
+    };
+    let now = now();
+    let desk = shell.desk();
+    let mut holds = desk.list_holds(now, all).map_err(public)?;
+    if locked {
+        // The countdowns keep running on a locked screen; who is held does not show.
+        for h in &mut holds {
+            h.family_name.clear();
+            h.given_names.clear();
+            h.date_of_birth.clear();
+            h.a_number = None;
+        }
+    }
+    Ok(Board {
+        facility_name: desk.facility().name.clone(),
+        now: utc_text(now),
+        now_local: local_text(now, desk.facility().timezone),
+        names_hidden: locked,
+        holds,
+    })
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn hold_detail(shell: State<'_, Shell>, hold_id: String) -> CmdResult<HoldDetail> {
+    shell.actor()?;
+    shell.desk().show_hold(&hold_id, now()).map_err(public)
+}
+
+/// What the confirmation step shows before a booking is saved.
+#[derive(Serialize)]
+pub struct BookingPreview {
+    pub served_at: String,
+    pub served_at_local: String,
+    pub authority: Authority,
+    pub deadline_at: Option<String>,
+    pub deadline_local: Option<String>,
+}
+
+/// Checks the form with core's own validation and computes the deadline
+/// with core's own clock; nothing is written.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn preview_hold(shell: State<'_, Shell>, hold: NewHold) -> CmdResult<BookingPreview> {
+    shell.actor()?;
+    let now = now();
+    let desk = shell.desk();
+    let facility = desk.facility();
+    let tz = facility.timezone;
+    let hold = with_facility_time(hold, tz, now).map_err(public)?;
+    let checked = hold
+        .check(now, now.with_timezone(&tz).date_naive())
+        .map_err(public)?;
+    let authority = if facility.igsa {
+        Authority::Igsa
+    } else {
+        Authority::Wso48h
+    };
+    let deadline = deadline_for(checked.served_at, authority);
+    Ok(BookingPreview {
+        served_at: utc_text(checked.served_at),
+        served_at_local: local_text(checked.served_at, tz),
+        authority,
+        deadline_at: deadline.map(utc_text),
+        deadline_local: deadline.map(|d| local_text(d, tz)),
+    })
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn open_hold(shell: State<'_, Shell>, hold: NewHold) -> CmdResult<HoldSummary> {
+    let actor = shell.actor()?;
+    let now = now();
+    let mut desk = shell.desk();
+    let hold = with_facility_time(hold, desk.facility().timezone, now).map_err(public)?;
+    desk.open_hold(&actor, &hold, now).map_err(public)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn move_hold(
+    shell: State<'_, Shell>,
+    hold_id: String,
+    zone_id: String,
+    at: String,
+) -> CmdResult<HoldSummary> {
+    let actor = shell.actor()?;
+    let now = now();
+    let mut desk = shell.desk();
+    let at = facility_time("at", &at, desk.facility().timezone, now).map_err(public)?;
+    desk.move_hold(&actor, &hold_id, &zone_id, &at, now)
+        .map_err(public)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn transfer_hold(
+    shell: State<'_, Shell>,
+    hold_id: String,
+    at: String,
+    ice_officer: String,
+) -> CmdResult<HoldSummary> {
+    let actor = shell.actor()?;
+    let now = now();
+    let mut desk = shell.desk();
+    let at = facility_time("at", &at, desk.facility().timezone, now).map_err(public)?;
+    desk.transfer_hold(&actor, &hold_id, &at, &ice_officer, now)
+        .map_err(public)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn release_hold(
+    shell: State<'_, Shell>,
+    hold_id: String,
+    at: String,
+    reason: String,
+    note: Option<String>,
+) -> CmdResult<HoldSummary> {
+    let actor = shell.actor()?;
+    let now = now();
+    let mut desk = shell.desk();
+    let at = facility_time("at", &at, desk.facility().timezone, now).map_err(public)?;
+    let note = note.filter(|n| !n.trim().is_empty());
+    desk.release_hold(&actor, &hold_id, &at, &reason, note.as_deref(), now)
+        .map_err(public)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn correct_hold(
+    shell: State<'_, Shell>,
+    hold_id: String,
+    field: String,
+    value: String,
+    reason: String,
+) -> CmdResult<HoldSummary> {
+    let actor = shell.actor()?;
+    let mut desk = shell.desk();
+    desk.correct_hold(&actor, &hold_id, &field, &value, &reason, now())
+        .map_err(public)
+}
+
+/// The form sends the facility's wall-clock time; core wants RFC 3339.
+fn with_facility_time(
+    mut hold: NewHold,
+    tz: chrono_tz::Tz,
+    now: chrono::DateTime<chrono::Utc>,
+) -> wso_core::Result<NewHold> {
+    hold.served_at = facility_time("served_at", &hold.served_at, tz, now)?;
+    Ok(hold)
+}

@@ -1,0 +1,116 @@
+//! Signing in and out, the idle lock, and what the window needs before
+//! anyone signs in (facility name and zones, the logon banner).
+
+use serde::Serialize;
+use tauri::State;
+use wso_core::auth::Actor;
+use wso_core::custody::Facility;
+
+use super::{now, public};
+use crate::state::{shell_error, CmdResult, Shell};
+
+/// CJIS Security Policy AC-8 system use notification, shown before sign-in.
+pub const LOGON_BANNER: &str = "You are accessing a criminal justice information system \
+provided for authorized use only. Use of this system constitutes consent to monitoring, \
+interception, recording, reading, copying and auditing of all activity by authorized \
+personnel. Unauthorized or improper use is prohibited and may result in disciplinary \
+action and civil and criminal penalties. By acknowledging, you agree to these terms.";
+
+#[derive(Serialize)]
+pub struct AppInfo {
+    pub facility: Facility,
+    pub banner: &'static str,
+    pub idle_lock_seconds: u64,
+    /// The facility's wall clock now, to prefill time fields.
+    pub now_local: String,
+    pub session: Option<SessionInfo>,
+}
+
+#[derive(Serialize)]
+pub struct SessionInfo {
+    pub actor: Actor,
+    pub locked: bool,
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn app_info(shell: State<'_, Shell>) -> CmdResult<AppInfo> {
+    let facility = shell.desk().facility().clone();
+    let now_local = wso_core::time::local_text(now(), facility.timezone);
+    let session = shell.session();
+    Ok(AppInfo {
+        facility,
+        banner: LOGON_BANNER,
+        idle_lock_seconds: shell.idle_lock.as_secs(),
+        now_local,
+        session: session.actor.clone().map(|actor| SessionInfo {
+            actor,
+            locked: session.locked,
+        }),
+    })
+}
+
+/// Mirrors `wso_core`'s `SignedIn`, which core does not export yet.
+#[derive(Serialize)]
+pub struct SignedIn {
+    pub actor: Actor,
+    pub must_change_password: bool,
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn sign_in(shell: State<'_, Shell>, username: String, password: String) -> CmdResult<SignedIn> {
+    let signed_in = shell
+        .desk()
+        .sign_in(username.trim(), &password, now())
+        .map_err(public)?;
+    let mut session = shell.session();
+    session.actor = Some(signed_in.actor.clone());
+    session.locked = false;
+    Ok(SignedIn {
+        actor: signed_in.actor,
+        must_change_password: signed_in.must_change_password,
+    })
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn sign_out(shell: State<'_, Shell>) -> CmdResult<()> {
+    let mut session = shell.session();
+    session.actor = None;
+    session.locked = false;
+    Ok(())
+}
+
+/// The UI calls this when the user has been idle too long.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn lock_session(shell: State<'_, Shell>) -> CmdResult<()> {
+    let mut session = shell.session();
+    if session.actor.is_some() {
+        session.locked = true;
+    }
+    Ok(())
+}
+
+/// Only the signed-in user's own password unlocks; anyone else signs out
+/// and signs in, so every action stays attributed to who did it.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn unlock_session(shell: State<'_, Shell>, password: String) -> CmdResult<()> {
+    let username = match &shell.session().actor {
+        Some(actor) => actor.username.clone(),
+        None => return Err(shell_error("unauthenticated", "sign in first")),
+    };
+    // Goes through sign-in so failures count towards the account lockout.
+    shell
+        .desk()
+        .sign_in(&username, &password, now())
+        .map_err(public)?;
+    shell.session().locked = false;
+    Ok(())
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn change_password(shell: State<'_, Shell>, current: String, new: String) -> CmdResult<()> {
+    let actor = shell.actor()?;
+    shell
+        .desk()
+        .change_password(&actor, &current, &new, now())
+        .map_err(public)
+}

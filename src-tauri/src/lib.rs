@@ -1,0 +1,88 @@
+//! WSO Desk's desktop shell: opens the desk database (creating the demo desk
+//! on first run), keeps the signed-in session, exposes thin commands over
+//! `wso_core` to the window, and sends deadline notifications.
+
+pub mod commands;
+pub mod notify;
+pub mod state;
+pub mod time_input;
+
+use std::path::{Path, PathBuf};
+
+use wso_core::Desk;
+
+use crate::state::{idle_lock_from_env, Shell};
+
+/// The database the window opens: `WSO_DB` (as `wsoctl` reads it), else the
+/// platform data folder; key file from `WSO_DB_KEY_FILE` when set.
+pub fn database_from_env() -> (PathBuf, Option<PathBuf>) {
+    let db = std::env::var_os("WSO_DB")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(wso_core::store::default_db_path);
+    let key_file = std::env::var_os("WSO_DB_KEY_FILE")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from);
+    (db, key_file)
+}
+
+/// Open the desk, or on first run (no file at all) create the demo desk so a
+/// new user sees a working board. An existing file is never replaced.
+pub fn open_or_create_demo(db: &Path, key_file: Option<&Path>) -> wso_core::Result<Desk> {
+    if db.exists() {
+        return Desk::open(db, key_file);
+    }
+    if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|source| wso_core::Error::Io {
+            context: format!("creating the data folder {}", parent.display()),
+            source,
+        })?;
+    }
+    let now = commands::now();
+    wso_core::demo::create(db, key_file, now)
+}
+
+pub fn run() {
+    let (db, key_file) = database_from_env();
+    let desk = match open_or_create_demo(&db, key_file.as_deref()) {
+        Ok(desk) => desk,
+        Err(e) => {
+            eprintln!("WSO Desk cannot open {}: {e}", db.display());
+            std::process::exit(1);
+        }
+    };
+    let shell = Shell::new(desk, idle_lock_from_env());
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
+        .manage(shell)
+        .invoke_handler(tauri::generate_handler![
+            commands::session::app_info,
+            commands::session::sign_in,
+            commands::session::sign_out,
+            commands::session::lock_session,
+            commands::session::unlock_session,
+            commands::session::change_password,
+            commands::holds::board,
+            commands::holds::hold_detail,
+            commands::holds::preview_hold,
+            commands::holds::open_hold,
+            commands::holds::move_hold,
+            commands::holds::transfer_hold,
+            commands::holds::release_hold,
+            commands::holds::correct_hold,
+            commands::people::officers,
+            commands::people::add_officer,
+            commands::people::users,
+            commands::people::add_user,
+            commands::people::unlock_user,
+        ])
+        .setup(|app| {
+            notify::spawn(app.handle().clone());
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("WSO Desk stopped: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,300 @@
+//! Harness for the cross-crate tests: the real `wsoctl` and the real
+//! `wso-endpoint` binaries, as processes, on temp dirs and `127.0.0.1:0`.
+//! No mocks: a desk is prepared with `wsoctl init / officer add / hold open`
+//! and synced with `wsoctl sync`; the endpoint misbehaves through its
+//! test-only fault switch (`--test-faults`, `POST /admin/faults`).
+//!
+//! The binaries are built once per test run with `cargo build` (cargo does
+//! not build other packages' binaries for a package's tests) and found beside
+//! the test executable.
+
+pub mod http;
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use chrono::Utc;
+use serde_json::Value;
+use tempfile::TempDir;
+
+pub const DESK_ID: &str = "booking-desk-1";
+pub const FACILITY_ID: &str = "pinellas-main";
+pub const TOKEN: &str = "desk-1-token-for-tests";
+pub const ADMIN_TOKEN: &str = "admin-token-for-tests";
+const PASSWORD: &str = "harbor-lantern-42";
+
+/// The directory holding the built binaries (`target/debug`).
+fn bin_dir() -> PathBuf {
+    static BUILT: OnceLock<PathBuf> = OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().expect("test executable path");
+            // target/debug/deps/wso_tests-<hash> -> target/debug
+            let dir = exe.parent().and_then(Path::parent).expect("target dir").to_path_buf();
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let mut cmd = Command::new(cargo);
+            cmd.args(["build", "--quiet", "-p", "wso-core", "--bin", "wsoctl", "-p", "wso-endpoint", "--bin", "wso-endpoint"]);
+            if dir.ends_with("release") {
+                cmd.arg("--release");
+            }
+            let status = cmd.status().expect("running cargo build for the binaries under test");
+            assert!(status.success(), "building wsoctl and wso-endpoint failed");
+            dir
+        })
+        .clone()
+}
+
+pub fn wsoctl_path() -> PathBuf {
+    bin_dir().join("wsoctl")
+}
+
+pub fn endpoint_path() -> PathBuf {
+    bin_dir().join("wso-endpoint")
+}
+
+/// Options for one endpoint process.
+#[derive(Clone)]
+pub struct EndpointOptions {
+    pub listen: String,
+    pub max_batch: usize,
+    pub page_size: u32,
+}
+
+impl Default for EndpointOptions {
+    fn default() -> Self {
+        EndpointOptions { listen: "127.0.0.1:0".into(), max_batch: 500, page_size: 200 }
+    }
+}
+
+/// A running `wso-endpoint serve`, killed on drop.
+pub struct EndpointProcess {
+    child: Child,
+    pub url: String,
+    pub db: PathBuf,
+}
+
+impl EndpointProcess {
+    pub fn start(dir: &Path, options: &EndpointOptions) -> EndpointProcess {
+        let db = dir.join("endpoint.db");
+        let mut child = Command::new(endpoint_path())
+            .args(["serve", "--db"])
+            .arg(&db)
+            .args(["--listen", &options.listen, "--token", &format!("{DESK_ID}={TOKEN}")])
+            .args(["--admin-token", ADMIN_TOKEN, "--test-faults"])
+            .args(["--max-batch", &options.max_batch.to_string(), "--page-size", &options.page_size.to_string()])
+            .env("WSO_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("starting wso-endpoint");
+        let stdout = child.stdout.take().expect("endpoint stdout");
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).expect("reading the endpoint's first line");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("endpoint said {line:?} instead of its address"))
+            .to_owned();
+        EndpointProcess { child, url, db }
+    }
+
+    fn admin(&self, method: &str, path: &str, body: Option<&Value>) -> Value {
+        let (status, text) = http::request(method, &format!("{}{path}", self.url), ADMIN_TOKEN, body.map(Value::to_string).as_deref());
+        assert_eq!(status, 200, "{method} {path}: {text}");
+        serde_json::from_str(&text).unwrap_or(Value::Null)
+    }
+
+    pub fn set_faults(&self, faults: Value) {
+        self.admin("POST", "/admin/faults", Some(&faults));
+    }
+
+    /// Every event the endpoint stored for the test desk, in seq order.
+    pub fn events(&self) -> Vec<Value> {
+        match self.admin("GET", &format!("/admin/desks/{DESK_ID}/events"), None) {
+            Value::Array(events) => events,
+            other => panic!("events: {other}"),
+        }
+    }
+
+    pub fn forget_after(&self, seq: i64) {
+        self.admin("POST", &format!("/admin/desks/{DESK_ID}/forget-after/{seq}"), None);
+    }
+
+    /// Queue an update with the operator's command (`wso-endpoint queue-update`).
+    pub fn queue_update(&self, hold: &str, kind: &str, details: Value, update_id: &str, at: &str) {
+        let out = Command::new(endpoint_path())
+            .args(["queue-update", "--db"])
+            .arg(&self.db)
+            .args(["--facility", FACILITY_ID, "--hold", hold, "--kind", kind, "--details", &details.to_string()])
+            .args(["--update-id", update_id, "--at", at])
+            .output()
+            .expect("running wso-endpoint queue-update");
+        assert!(out.status.success(), "queue-update: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for EndpointProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A desk database in a temp dir, prepared with the real `wsoctl`.
+pub struct DeskFixture {
+    pub dir: TempDir,
+    pub db: PathBuf,
+    pub token_file: PathBuf,
+    opened: usize,
+}
+
+impl DeskFixture {
+    /// `wsoctl init` with the demo facility, an officer, and `holds` holds.
+    pub fn new(holds: usize) -> DeskFixture {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("desk.db");
+        let token_file = dir.path().join("token");
+        std::fs::write(&token_file, format!("{TOKEN}\n")).expect("writing the token file");
+        let facility = dir.path().join("facility.toml");
+        std::fs::write(&facility, wso_core::demo::FACILITY_TOML).expect("writing the facility file");
+        let mut desk = DeskFixture { dir, db, token_file, opened: 0 };
+        let fac = facility.to_string_lossy().into_owned();
+        desk.wsoctl_stdin(&["init", "--facility", &fac, "--desk-id", DESK_ID, "--admin", "admin", "--password-stdin"], PASSWORD)
+            .success();
+        let today = Utc::now().date_naive();
+        let (from, to) = ((today - chrono::Duration::days(30)).to_string(), (today + chrono::Duration::days(300)).to_string());
+        desk.wsoctl(&["officer", "add", "--credential", "WSO-1", "--name", "Officer One", "--trained-on", &from, "--expires-on", &to, "--as", "admin"])
+            .success();
+        desk.open_holds(holds);
+        desk
+    }
+
+    pub fn open_holds(&mut self, n: usize) -> Vec<String> {
+        let served = wso_core::time::utc_text(Utc::now() - chrono::Duration::hours(1));
+        (0..n)
+            .map(|_| {
+                self.opened += 1;
+                let number = format!("W-{:04}", self.opened);
+                let booking = format!("B-{:04}", self.opened);
+                let out = self
+                    .wsoctl(&[
+                        "hold", "open", "--family-name", "Nguyễn", "--given-names", "Thị Lan", "--dob", "1990-04-02",
+                        "--booking-number", &booking, "--warrant-form", "I-200", "--warrant-number", &number,
+                        "--officer", "WSO-1", "--served-at", &served, "--zone", "booking", "--as", "admin", "--json",
+                    ])
+                    .success();
+                out.json()["hold_id"].as_str().expect("hold_id").to_owned()
+            })
+            .collect()
+    }
+
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::new(wsoctl_path());
+        cmd.arg("--db").arg(&self.db);
+        // Short backoff and timeout so fault scenarios take seconds, not minutes.
+        cmd.env("WSO_SYNC_BACKOFF_BASE_MS", "50")
+            .env("WSO_SYNC_BACKOFF_CAP_MS", "400")
+            .env("WSO_SYNC_REQUEST_TIMEOUT_MS", "1500")
+            .env_remove("WSO_DB")
+            .env_remove("WSO_DB_KEY_FILE")
+            .env_remove("WSO_USER");
+        cmd
+    }
+
+    pub fn wsoctl(&self, args: &[&str]) -> Run {
+        Run(self.command().args(args).output().expect("running wsoctl"))
+    }
+
+    fn wsoctl_stdin(&self, args: &[&str], input: &str) -> Run {
+        let mut child = self.command().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("running wsoctl");
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = writeln!(stdin, "{input}");
+        }
+        Run(child.wait_with_output().expect("waiting for wsoctl"))
+    }
+
+    /// `wsoctl sync --endpoint URL --token-file FILE --until-empty --max-wait SECS --json`
+    pub fn sync(&self, url: &str, max_wait: u64) -> Run {
+        self.wsoctl(&self.sync_args(url, max_wait).iter().map(String::as_str).collect::<Vec<_>>())
+    }
+
+    pub fn sync_args(&self, url: &str, max_wait: u64) -> Vec<String> {
+        let token = self.token_file.to_string_lossy().into_owned();
+        ["sync", "--endpoint", url, "--token-file", &token, "--until-empty", "--max-wait", &max_wait.to_string(), "--json"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    pub fn open(&self) -> wso_core::Desk {
+        wso_core::Desk::open(&self.db, None).expect("opening the desk database")
+    }
+
+    pub fn status(&self) -> wso_core::sync::SyncStatus {
+        wso_core::sync::status(self.open().conn()).expect("sync status")
+    }
+
+    /// The desk's own outbox, envelopes in seq order.
+    pub fn outbox(&self) -> Vec<Value> {
+        let desk = self.open();
+        let mut stmt = desk.conn().prepare("SELECT envelope FROM event ORDER BY seq").expect("query");
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0)).expect("rows");
+        rows.map(|t| serde_json::from_str(&t.expect("row")).expect("json")).collect()
+    }
+}
+
+/// A finished process, with assertions that print its output when they fail.
+pub struct Run(pub Output);
+
+impl Run {
+    pub fn code(&self) -> i32 {
+        self.0.status.code().unwrap_or(-1)
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.0.stderr).into_owned()
+    }
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.0.stdout).into_owned()
+    }
+    #[track_caller]
+    pub fn success(self) -> Run {
+        assert_eq!(self.code(), 0, "stdout: {}\nstderr: {}", self.stdout(), self.stderr());
+        self
+    }
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.0.stdout).unwrap_or_else(|_| panic!("not JSON: {}", self.stdout()))
+    }
+}
+
+/// Check that the endpoint holds exactly the desk's events: same envelopes,
+/// seq 1..n once each, in order, with an intact chain (checked with core's hash).
+#[track_caller]
+pub fn assert_delivered_exactly_once(endpoint: &[Value], desk: &[Value]) {
+    let seqs: Vec<i64> = endpoint.iter().map(|e| e["seq"].as_i64().unwrap_or(0)).collect();
+    let expected: Vec<i64> = (1..=desk.len() as i64).collect();
+    assert_eq!(seqs, expected, "endpoint must hold seq 1..n once each, in order");
+    assert_eq!(endpoint, desk, "endpoint must hold the desk's envelopes unchanged");
+    let mut prev = wso_core::events::GENESIS_HASH.to_owned();
+    for e in endpoint {
+        assert_eq!(e["prev_hash"].as_str(), Some(prev.as_str()), "chain link at seq {}", e["seq"]);
+        assert_eq!(wso_core::events::envelope_hash(e), e["hash"].as_str().unwrap_or_default(), "hash at seq {}", e["seq"]);
+        prev = e["hash"].as_str().unwrap_or_default().to_owned();
+    }
+}
+
+/// A free loopback port (bound, then released) for "endpoint down, then up".
+pub fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("binding a probe port");
+    l.local_addr().expect("probe port").port()
+}
+
+pub fn wait_a_moment(ms: u64) {
+    std::thread::sleep(Duration::from_millis(ms));
+}

@@ -1,0 +1,112 @@
+// The one module that talks to the Rust shell. Every screen goes through
+// these typed functions; errors arrive as {code, field, message} and screens
+// switch on `code` / `field`, never on message text.
+import { invoke } from "@tauri-apps/api/core";
+
+export type Role = "deputy" | "supervisor" | "admin";
+export type Urgency = "normal" | "notice" | "warning" | "urgent" | "overdue";
+export type ActionRequired = "release" | "confirm_transfer";
+
+export interface Actor { username: string; full_name: string; role: Role }
+export interface Zone { id: string; name: string; inside: boolean }
+export interface Facility {
+  id: string; name: string; timezone: string; igsa: boolean; shift_hours: number; zones: Zone[];
+}
+export interface AppInfo {
+  facility: Facility; banner: string; idle_lock_seconds: number; now_local: string;
+  session: { actor: Actor; locked: boolean } | null;
+}
+export interface SignedIn { actor: Actor; must_change_password: boolean }
+
+export interface Hold {
+  hold_id: string; status: "open" | "transferred" | "released";
+  family_name: string; given_names: string; date_of_birth: string;
+  booking_number: string; a_number: string | null;
+  warrant_form: string; warrant_number: string; detainer_number: string | null;
+  officer_credential: string; zone_id: string; zone_name: string; inside_perimeter: boolean;
+  authority: "wso_48h" | "igsa";
+  served_at: string; served_at_local: string;
+  deadline_at: string | null; deadline_local: string | null;
+  remaining_seconds: number | null; urgency: Urgency | null;
+  action_required: ActionRequired | null; ice_release_kind: string | null;
+  pickup_at: string | null; pickup_after_deadline: boolean; held_seconds: number;
+  closed_at: string | null; closed_at_local: string | null;
+  release_reason: string | null; release_note: string | null; ice_officer: string | null;
+}
+export interface HoldEvent {
+  event_id: string; seq: number; type: string; occurred_at: string; recorded_at: string;
+  recorded_by: string; body: Record<string, unknown>;
+}
+export interface HoldDetail extends Hold { events: HoldEvent[]; ice_updates: Record<string, unknown>[] }
+export interface Board {
+  facility_name: string; now: string; now_local: string; names_hidden: boolean; holds: Hold[];
+}
+export interface NewHold {
+  family_name: string; given_names: string; date_of_birth: string; booking_number: string;
+  a_number: string | null; warrant_form: string; warrant_number: string;
+  detainer_number: string | null; officer_credential: string; served_at: string; zone_id: string;
+  lat: number | null; lon: number | null;
+}
+export interface BookingPreview {
+  served_at: string; served_at_local: string; authority: "wso_48h" | "igsa";
+  deadline_at: string | null; deadline_local: string | null;
+}
+export interface Officer {
+  credential: string; name: string; trained_on: string; expires_on: string; active: boolean;
+  expiring_soon: boolean; expired: boolean;
+}
+export interface UserRow {
+  username: string; full_name: string; role: Role; active: boolean; locked: boolean;
+  must_change_password: boolean;
+}
+
+/** What a command refused with; `field` names the input at fault. */
+export class ApiError extends Error {
+  constructor(public code: string, public field: string | null, message: string) {
+    super(message);
+  }
+}
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    if (e && typeof e === "object" && "code" in e) {
+      const p = e as { code: string; field: string | null; message: string };
+      throw new ApiError(p.code, p.field ?? null, p.message);
+    }
+    throw new ApiError("internal", null, String(e));
+  }
+}
+
+export const api = {
+  appInfo: () => call<AppInfo>("app_info"),
+  signIn: (username: string, password: string) => call<SignedIn>("sign_in", { username, password }),
+  signOut: () => call<void>("sign_out"),
+  lockSession: () => call<void>("lock_session"),
+  unlockSession: (password: string) => call<void>("unlock_session", { password }),
+  changePassword: (current: string, next: string) => call<void>("change_password", { current, new: next }),
+  board: (all = false) => call<Board>("board", { all }),
+  holdDetail: (hold_id: string) => call<HoldDetail>("hold_detail", { hold_id }),
+  previewHold: (hold: NewHold) => call<BookingPreview>("preview_hold", { hold }),
+  openHold: (hold: NewHold) => call<Hold>("open_hold", { hold }),
+  moveHold: (hold_id: string, zone_id: string, at: string) => call<Hold>("move_hold", { hold_id, zone_id, at }),
+  transferHold: (hold_id: string, at: string, ice_officer: string) =>
+    call<Hold>("transfer_hold", { hold_id, at, ice_officer }),
+  releaseHold: (hold_id: string, at: string, reason: string, note: string | null) =>
+    call<Hold>("release_hold", { hold_id, at, reason, note }),
+  correctHold: (hold_id: string, field: string, value: string, reason: string) =>
+    call<Hold>("correct_hold", { hold_id, field, value, reason }),
+  officers: () => call<Officer[]>("officers"),
+  addOfficer: (credential: string, name: string, trained_on: string, expires_on: string) =>
+    call<Officer>("add_officer", { credential, name, trained_on, expires_on }),
+  users: () => call<UserRow[]>("users"),
+  addUser: (username: string, full_name: string, role: Role, password: string) =>
+    call<UserRow>("add_user", { username, full_name, role, password }),
+  unlockUser: (username: string) => call<void>("unlock_user", { username }),
+};
+
+export function roleAtLeast(actor: Actor | null, needed: Role): boolean {
+  const rank: Record<Role, number> = { deputy: 0, supervisor: 1, admin: 2 };
+  return actor !== null && rank[actor.role] >= rank[needed];
+}

@@ -1,0 +1,78 @@
+// Countdown arithmetic for the board. The backend computes remaining_seconds
+// at a `now` it reports; the UI only subtracts the time elapsed since it
+// received them, measured on the monotonic clock (performance.now()), so a
+// wall-clock jump on the workstation cannot move a deadline.
+import type { ActionRequired, Hold, Urgency } from "./api";
+
+/** Seconds at which core's urgency changes (12 h, 4 h, 1 h, 0): see domain.md. */
+export const THRESHOLDS = [12 * 3600, 4 * 3600, 3600, 0];
+
+/** `hh:mm:ss`, hours unbounded (a 48-hour hold shows 47:59:59); past zero `-hh:mm:ss`. */
+export function formatCountdown(seconds: number): string {
+  const sign = seconds < 0 ? "-" : "";
+  let s = Math.abs(Math.trunc(seconds));
+  const h = Math.floor(s / 3600);
+  s -= h * 3600;
+  const m = Math.floor(s / 60);
+  s -= m * 60;
+  return `${sign}${pad(h)}:${pad(m)}:${pad(s)}`;
+}
+
+/** Time held under IGSA terms, e.g. `3d 04:12:09`. */
+export function formatHeld(seconds: number): string {
+  const s = Math.max(0, Math.trunc(seconds));
+  const days = Math.floor(s / 86400);
+  const rest = formatCountdown(s - days * 86400);
+  return days > 0 ? `${days}d ${rest}` : rest;
+}
+
+function pad(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** Whole seconds elapsed between two monotonic readings (milliseconds). */
+export function elapsedSeconds(baseMs: number, nowMs: number): number {
+  return Math.max(0, Math.floor((nowMs - baseMs) / 1000));
+}
+
+/** Remaining seconds now, from what the backend said at fetch time. */
+export function remainingNow(remainingAtFetch: number, elapsed: number): number {
+  return remainingAtFetch - elapsed;
+}
+
+/**
+ * Did the countdown cross a threshold between two readings? Then the
+ * urgency shown (which only the backend decides) is stale: fetch again.
+ */
+export function crossedThreshold(before: number, after: number): boolean {
+  return THRESHOLDS.some((t) => before > t && after <= t);
+}
+
+/** `2026-11-29T09:03:17-05:00` -> `2026-11-29 09:03:17 -05:00`: easier to read, same facts. */
+export function localTimeText(rfc3339: string | null): string {
+  if (!rfc3339) return "-";
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(Z|[+-]\d{2}:\d{2})$/.exec(rfc3339);
+  if (!m) return rfc3339;
+  return `${m[1]} ${m[2]} ${m[3] === "Z" ? "+00:00" : m[3]}`;
+}
+
+/** The words shown next to the urgency colour; colour is never the only signal. */
+export function urgencyText(urgency: Urgency | null, action: ActionRequired | null): string {
+  if (action === "release") return "RELEASE REQUIRED";
+  if (action === "confirm_transfer") return "CONFIRM TRANSFER";
+  switch (urgency) {
+    case "normal": return "On time";
+    case "notice": return "Under 12 h";
+    case "warning": return "Under 4 h";
+    case "urgent": return "Under 1 h";
+    case "overdue": return "RELEASE REQUIRED";
+    default: return "IGSA";
+  }
+}
+
+/** CSS class for a row: from the backend's urgency, release-required overriding. */
+export function urgencyClass(hold: Pick<Hold, "urgency" | "action_required" | "authority">): string {
+  if (hold.action_required === "release") return "u-release";
+  if (hold.authority === "igsa" || hold.urgency === null) return "u-igsa";
+  return `u-${hold.urgency}`;
+}

@@ -1,0 +1,28 @@
+// When the board must be fetched again from the backend. The urgency and the
+// RELEASE REQUIRED mark are decided in Rust; the UI re-asks rather than guess.
+import type { Hold } from "./api";
+import { crossedThreshold, elapsedSeconds, remainingNow } from "./countdown";
+
+/** Poll period: a minute's drift at most between desks sharing a database. */
+export const POLL_MS = 30_000;
+
+/** Any open hold whose countdown crossed a threshold between two ticks. */
+export function anyCrossed(holds: Hold[], fetchedAtMs: number, prevMs: number, nowMs: number): boolean {
+  const before = elapsedSeconds(fetchedAtMs, prevMs);
+  const after = elapsedSeconds(fetchedAtMs, nowMs);
+  if (after === before) return false;
+  return holds.some(
+    (h) =>
+      h.remaining_seconds !== null &&
+      crossedThreshold(remainingNow(h.remaining_seconds, before), remainingNow(h.remaining_seconds, after)),
+  );
+}
+
+export function pollDue(fetchedAtMs: number, nowMs: number): boolean {
+  return nowMs - fetchedAtMs >= POLL_MS;
+}
+
+/** How many holds need release now (the board's headline); order is core's. */
+export function releaseCount(holds: Hold[]): number {
+  return holds.filter((h) => h.action_required === "release").length;
+}
