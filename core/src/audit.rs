@@ -87,6 +87,33 @@ pub fn record(conn: &Connection, desk: &str, at: DateTime<Utc>, entry: Entry<'_>
     Ok(())
 }
 
+/// How an audit record of a custody change names its sync event:
+/// `event seq N hash H`.
+pub const EVENT_REF: &str = "event seq ";
+
+/// Every audit record of a custody change must name an event that exists with
+/// the same hash: the audit chain vouches for the event chain's tail.
+pub fn verify_event_references(conn: &Connection) -> Result<()> {
+    let mut stmt = conn
+        .prepare("SELECT a.seq, a.detail, e.hash FROM audit a LEFT JOIN event e
+                  ON e.seq = CAST(substr(a.detail, length(?1) + 1, instr(substr(a.detail, length(?1) + 1), ' ') - 1) AS INTEGER)
+                  WHERE a.detail LIKE ?1 || '%'")
+        .ctx("reading the audit log")?;
+    let mut rows = stmt.query([EVENT_REF]).ctx("reading the audit log")?;
+    while let Some(r) = rows.next().ctx("reading the audit log")? {
+        let seq: i64 = r.get(0).ctx("audit")?;
+        let detail: String = r.get(1).ctx("audit")?;
+        let event_hash: Option<String> = r.get(2).ctx("audit")?;
+        let named = detail.rsplit(' ').next().unwrap_or_default();
+        if event_hash.as_deref() != Some(named) {
+            return Err(Error::Database {
+                message: format!("event chain broken: audit record {seq} names an event that is missing or altered ({detail})"),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Read records, newest first, at most `limit`.
 pub fn recent(conn: &Connection, limit: u32) -> Result<Vec<AuditRecord>> {
     let mut stmt = conn

@@ -137,8 +137,12 @@ impl Window {
 
     pub async fn fill(&self, label: &str, value: &str) -> Result<()> {
         let field = self.field(label).await?;
-        field.clear().await?;
-        field.send_keys(value).await?;
+        // Select all and delete as a person would, so the page sees input
+        // events (WebDriver's clear() does not reliably fire them).
+        field.send_keys("\u{E009}a\u{E000}\u{E003}").await?;
+        if !value.is_empty() {
+            field.send_keys(value).await?;
+        }
         Ok(())
     }
 

@@ -258,3 +258,7 @@ pub fn forget_after(conn: &Connection, desk_id: &str, seq: i64) -> Result<usize,
 }
 
 pub use crate::updates::{queue_update, updates_after, NewUpdate};
+
+#[cfg(test)]
+#[path = "store_tests.rs"]
+mod tests;

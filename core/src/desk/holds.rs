@@ -440,7 +440,10 @@ fn custody_event(
             body,
         },
     )?;
-    let seq = envelope["seq"].as_i64().unwrap_or_default().to_string();
+    // The audit record names the event's seq and hash: the two chains vouch
+    // for each other, so removing the newest event is caught too.
+    let seq = envelope["seq"].as_i64().unwrap_or_default();
+    let hash = envelope["hash"].as_str().unwrap_or_default();
     audit::record(
         tx,
         desk_id,
@@ -450,7 +453,7 @@ fn custody_event(
             action: kind,
             target: Some(hold_id),
             outcome: "success",
-            detail: Some(&format!("event seq {seq}")),
+            detail: Some(&format!("{}{seq} hash {hash}", audit::EVENT_REF)),
         },
     )
 }

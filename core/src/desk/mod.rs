@@ -199,6 +199,7 @@ impl Desk {
     pub fn verify(&self) -> Result<(u64, u64)> {
         let events = crate::events::verify_chain(&self.conn)?;
         let records = audit::verify_chain(&self.conn)?;
+        audit::verify_event_references(&self.conn)?;
         Ok((events, records))
     }
 

@@ -62,9 +62,10 @@ impl From<Error> for Failure {
 
 pub type CliResult<T = ()> = std::result::Result<T, Failure>;
 
-/// The clock is read here, at the edge, and nowhere in core.
+/// The clock is read here, at the edge, and nowhere in core. Sub-second
+/// precision is kept for the audit log (AU-8); custody times are whole seconds.
 pub fn clock_now() -> DateTime<Utc> {
-    wso_core::time::truncate(Utc::now())
+    Utc::now()
 }
 
 pub struct Context {

@@ -1,4 +1,4 @@
-//! Fonts for the sheet (docs/adr/0005-handoff-sheet-fonts.md): DejaVu Sans,
+//! Fonts for the sheet (docs/adr/0005-handoff-sheet-pdf-and-fonts.md): DejaVu Sans,
 //! bundled, for Latin (Vietnamese included), Greek, Cyrillic, Hebrew and
 //! Arabic; Noto Sans CJK from the system for Chinese, Japanese and Korean
 //! names. Each character is drawn with the first face that has a glyph for

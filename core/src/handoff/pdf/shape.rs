@@ -225,8 +225,9 @@ fn visual_order(logical: Vec<(Glyph, bool)>) -> Vec<Glyph> {
             j += 1;
         }
         // Reversed glyph by glyph, and a ligature's own text too: the page is
-        // in visual order, and extractors (poppler, pdf.js) restore logical
-        // order character by character, so lam-alef must read "ال" left to right.
+        // in visual order, and extractors restore logical order character by
+        // character (poppler does; checked by the tests), so lam-alef must
+        // read "ال" left to right.
         out.extend(logical[i..end].iter().rev().map(|(g, _)| Glyph {
             text: g.text.chars().rev().collect(),
             ..g.clone()
