@@ -4,6 +4,8 @@
 //! supervisor can. Passwords are hashed with Argon2id at OWASP's minimum
 //! (m = 19 MiB, t = 2, p = 1); never truncated, never hinted.
 
+pub mod session;
+
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };

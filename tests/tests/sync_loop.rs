@@ -1,0 +1,82 @@
+//! The app's background sync loop (`wso_core::sync::SyncLoop`) against the
+//! real endpoint process: it drains the outbox by itself, "sync now" wakes it
+//! at once, it reports an unreachable endpoint, and it stops cleanly.
+
+use std::time::Duration;
+
+use wso_core::sync::{BackoffPolicy, EndpointConfig, LoopConfig, LoopStatus, SyncEnv, SyncLoop};
+use wso_tests::{assert_delivered_exactly_once, free_port, DeskFixture, EndpointOptions, EndpointProcess, TOKEN};
+
+fn config(desk: &DeskFixture, url: &str, interval: Duration) -> LoopConfig {
+    LoopConfig {
+        db: desk.db.clone(),
+        key_file: None,
+        endpoint: EndpointConfig::new(url, TOKEN),
+        interval,
+    }
+}
+
+fn env() -> SyncEnv {
+    SyncEnv {
+        backoff: BackoffPolicy { base: Duration::from_millis(50), cap: Duration::from_millis(200) },
+        ..SyncEnv::default()
+    }
+}
+
+/// Wait (at most 15 s) until the published status satisfies `done`.
+async fn wait_for(sync: &SyncLoop, what: &str, done: impl Fn(&LoopStatus) -> bool) -> LoopStatus {
+    let mut rx = sync.subscribe();
+    let waited = tokio::time::timeout(Duration::from_secs(15), async {
+        loop {
+            if done(&rx.borrow_and_update()) {
+                return;
+            }
+            if rx.changed().await.is_err() {
+                return;
+            }
+        }
+    })
+    .await;
+    assert!(waited.is_ok(), "timed out waiting for {what}: {:?}", sync.status());
+    sync.status()
+}
+
+fn drained(s: &LoopStatus) -> bool {
+    !s.syncing && s.sync.as_ref().is_some_and(|x| x.events_waiting == 0 && x.last_seq > 0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_loop_drains_the_outbox_and_sync_now_wakes_it() {
+    let mut desk = DeskFixture::new(2);
+    let ep = EndpointProcess::start(desk.dir.path(), &EndpointOptions::default());
+    // A long interval: after the first pass only "sync now" can explain a second one.
+    let sync = SyncLoop::start(config(&desk, &ep.url, Duration::from_secs(3600)), env()).unwrap();
+    let status = wait_for(&sync, "the first drain", drained).await;
+    assert_eq!(status.reachable, Some(true));
+    desk.open_holds(1);
+    sync.sync_now();
+    wait_for(&sync, "the drain after sync now", |s| drained(s) && s.sync.as_ref().is_some_and(|x| x.last_seq == 3)).await;
+    assert_delivered_exactly_once(&ep.events(), &desk.outbox());
+    sync.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_endpoint_is_shown_and_the_loop_stops_cleanly() {
+    let desk = DeskFixture::new(1);
+    let url = format!("http://127.0.0.1:{}", free_port());
+    let sync = SyncLoop::start(config(&desk, &url, Duration::from_millis(100)), env()).unwrap();
+    let status = wait_for(&sync, "a failed probe", |s| s.reachable == Some(false)).await;
+    assert_eq!(status.sync.map(|s| s.events_waiting), Some(1), "events stay in the outbox");
+    sync.stop().await;
+    // Stopped means stopped: nothing holds the database afterwards.
+    assert_eq!(desk.status().events_waiting, 1);
+}
+
+#[test]
+fn plain_http_to_another_host_is_refused_at_start() {
+    let desk = DeskFixture::new(0);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let _guard = rt.enter();
+    let refused = SyncLoop::start(config(&desk, "http://192.0.2.1/wso", Duration::from_secs(1)), env());
+    assert!(refused.is_err(), "the settings screen must be told at once");
+}
