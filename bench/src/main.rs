@@ -1,1 +1,130 @@
-fn main() {}
+//! `wso-bench`: WSO Desk measured against the limits it should reach, each
+//! figure beside its comparison taken in the same run (issue 8). Prints the
+//! machine, the load while it ran and a Markdown table for docs/benchmarks.md.
+//!
+//! Build and run in release: `cargo build --release -p wso-bench` (plus
+//! `-p wso-endpoint` for the sync figure and `-p wso-core --bin wsoctl` for
+//! the whole-process list), then `target/release/wso-bench`. The endpoint and
+//! `wsoctl` binaries are looked for beside this one.
+//!
+//! The app figures (cold start, memory, idle CPU) need a display and the
+//! desktop build; they live in `bench/app-bench.sh`.
+
+mod board;
+mod commit;
+mod drain;
+mod fixture;
+mod report;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+#[derive(Parser)]
+#[command(name = "wso-bench", about = "WSO Desk against its limits, side by side with a baseline")]
+struct Args {
+    /// Figures to run, from a,b,c,d
+    #[arg(long, value_delimiter = ',', default_value = "a,b,c,d")]
+    only: Vec<String>,
+    /// (a) holds opened (each beside one raw insert)
+    #[arg(long, default_value_t = 500)]
+    opens: usize,
+    /// (b) open holds on the board
+    #[arg(long, default_value_t = 500)]
+    open: usize,
+    /// (b) closed holds behind them
+    #[arg(long, default_value_t = 50_000)]
+    closed: usize,
+    /// (c) open holds on the handoff sheet
+    #[arg(long, default_value_t = 200)]
+    handoff_open: usize,
+    /// (d) events queued for the drain
+    #[arg(long, default_value_t = 10_000)]
+    events: usize,
+    /// Folder for the databases (default: a temp folder, removed after)
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// The reference endpoint binary (default: beside this binary)
+    #[arg(long)]
+    endpoint_bin: Option<PathBuf>,
+    /// The wsoctl binary (default: beside this binary)
+    #[arg(long)]
+    wsoctl: Option<PathBuf>,
+}
+
+fn beside_me(name: &str) -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    Some(exe.parent()?.join(name)).filter(|p| p.exists())
+}
+
+fn first_line(path: &str, prefix: &str) -> String {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with(prefix))
+        .and_then(|l| l.split(':').nth(1))
+        .unwrap_or("?")
+        .trim()
+        .to_owned()
+}
+
+/// The machine and its load, so a figure is never read without its context.
+fn machine() -> String {
+    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+    format!(
+        "{cpus} CPUs ({}), RAM {}, load average {}",
+        first_line("/proc/cpuinfo", "model name"),
+        first_line("/proc/meminfo", "MemTotal"),
+        load.join(" ")
+    )
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let temp = tempfile::Builder::new().prefix("wso-bench").tempdir_in(args.dir.as_deref().unwrap_or(&std::env::temp_dir()));
+    let temp = match temp {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("wso-bench: cannot create a work folder: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let dir: &Path = temp.path();
+    let wants = |f: &str| args.only.iter().any(|o| o == f);
+    let started = machine();
+    eprintln!("wso-bench: {started}; databases in {}", dir.display());
+    let mut table = report::Table::default();
+
+    if wants("a") {
+        commit::run(dir, args.opens, &mut table);
+    }
+    if wants("b") {
+        let wsoctl = args.wsoctl.clone().or_else(|| beside_me("wsoctl"));
+        board::list(dir, args.open, args.closed, wsoctl.as_deref(), &mut table);
+    }
+    if wants("c") {
+        board::handoff_pdf(dir, args.handoff_open, &mut table);
+    }
+    if wants("d") {
+        match args.endpoint_bin.clone().or_else(|| beside_me("wso-endpoint")) {
+            Some(bin) => drain::run(dir, args.events, &bin, &mut table),
+            None => eprintln!(
+                "wso-bench: (d) skipped: no wso-endpoint beside this binary; build it with \
+                 `cargo build --release -p wso-endpoint` or pass --endpoint-bin"
+            ),
+        }
+    }
+
+    println!("Machine at start: {started}");
+    println!("Machine at end:   {}", machine());
+    println!();
+    table.print();
+    if table.missed() > 0 {
+        eprintln!("wso-bench: {} target(s) missed", table.missed());
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
+}

@@ -17,7 +17,11 @@ use crate::routes::{router, AppState};
 use crate::store::{self, NewUpdate};
 
 #[derive(Parser)]
-#[command(name = "wso-endpoint", version, about = "Reference ICE endpoint for WSO Desk sync (demos and tests)")]
+#[command(
+    name = "wso-endpoint",
+    version,
+    about = "Reference ICE endpoint for WSO Desk sync (demos and tests)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -75,17 +79,42 @@ enum Command {
 
 pub fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("WSO_LOG").unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("WSO_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Serve { db, listen, tokens, tokens_file, admin_token, max_batch, page_size, test_faults } => {
-            serve(ServeArgs { db, listen, tokens, tokens_file, admin_token, max_batch, page_size, test_faults })
-        }
-        Command::QueueUpdate { db, facility, hold, kind, details, update_id, at } => {
-            queue(&db, facility, hold, kind, &details, update_id, at)
-        }
+        Command::Serve {
+            db,
+            listen,
+            tokens,
+            tokens_file,
+            admin_token,
+            max_batch,
+            page_size,
+            test_faults,
+        } => serve(ServeArgs {
+            db,
+            listen,
+            tokens,
+            tokens_file,
+            admin_token,
+            max_batch,
+            page_size,
+            test_faults,
+        }),
+        Command::QueueUpdate {
+            db,
+            facility,
+            hold,
+            kind,
+            details,
+            update_id,
+            at,
+        } => queue(&db, facility, hold, kind, &details, update_id, at),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -110,7 +139,8 @@ struct ServeArgs {
 fn serve(args: ServeArgs) -> Result<(), String> {
     let mut lines = args.tokens.clone();
     if let Some(file) = &args.tokens_file {
-        let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read --tokens-file {}: {e}", file.display()))?;
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read --tokens-file {}: {e}", file.display()))?;
         lines.extend(text.lines().map(str::to_owned));
     }
     let tokens = parse_tokens(&lines)?;
@@ -118,7 +148,11 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         return Err("no desk tokens: give --token DESK_ID=TOKEN or --tokens-file FILE".into());
     }
     let conn = store::open(&args.db).map_err(|e| e.to_string())?;
-    let faults = if args.test_faults { FaultSwitch::enabled() } else { FaultSwitch::default() };
+    let faults = if args.test_faults {
+        FaultSwitch::enabled()
+    } else {
+        FaultSwitch::default()
+    };
     let state = AppState {
         db: Mutex::new(conn),
         tokens,
@@ -127,7 +161,8 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         page_size: args.page_size.max(1),
         faults: faults.clone(),
     };
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let runtime =
+        tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async move {
         let inner = tokio::net::TcpListener::bind(args.listen)
             .await
@@ -165,11 +200,28 @@ fn parse_tokens(lines: &[String]) -> Result<HashMap<String, String>, String> {
     Ok(out)
 }
 
-fn queue(db: &Path, facility: String, hold: String, kind: String, details: &str, update_id: Option<String>, at: Option<String>) -> Result<(), String> {
-    let details: Map<String, Value> = serde_json::from_str(details).map_err(|e| format!("--details is not a JSON object: {e}"))?;
+fn queue(
+    db: &Path,
+    facility: String,
+    hold: String,
+    kind: String,
+    details: &str,
+    update_id: Option<String>,
+    at: Option<String>,
+) -> Result<(), String> {
+    let details: Map<String, Value> = serde_json::from_str(details)
+        .map_err(|e| format!("--details is not a JSON object: {e}"))?;
     let conn = store::open(db).map_err(|e| e.to_string())?;
-    let update = NewUpdate { facility_id: facility, hold_id: hold, kind, update_id, at, details };
-    let queued = store::queue_update(&conn, &update, wso_core::time::truncate(chrono::Utc::now())).map_err(|e| e.to_string())?;
+    let update = NewUpdate {
+        facility_id: facility,
+        hold_id: hold,
+        kind,
+        update_id,
+        at,
+        details,
+    };
+    let queued = store::queue_update(&conn, &update, wso_core::time::truncate(chrono::Utc::now()))
+        .map_err(|e| e.to_string())?;
     println!("{}", serde_json::to_string(&queued).unwrap_or_default());
     Ok(())
 }
@@ -180,7 +232,11 @@ mod tests {
 
     #[test]
     fn tokens_parse_in_both_forms_and_skip_comments() {
-        let lines = vec!["desk-1=abc".to_owned(), "# ops".to_owned(), "desk-2   def  # second".to_owned()];
+        let lines = vec![
+            "desk-1=abc".to_owned(),
+            "# ops".to_owned(),
+            "desk-2   def  # second".to_owned(),
+        ];
         let t = parse_tokens(&lines).unwrap();
         assert_eq!(t.get("abc").map(String::as_str), Some("desk-1"));
         assert_eq!(t.get("def").map(String::as_str), Some("desk-2"));

@@ -55,7 +55,9 @@ impl FaultSwitch {
 
     fn lock(&self) -> Option<MutexGuard<'_, Faults>> {
         // A poisoned lock only means a test thread panicked; the data is plain counters.
-        self.0.as_ref().map(|m| m.lock().unwrap_or_else(|p| p.into_inner()))
+        self.0
+            .as_ref()
+            .map(|m| m.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     pub fn set(&self, faults: Faults) -> bool {
@@ -73,8 +75,13 @@ impl FaultSwitch {
     }
 
     pub fn take_push(&self) -> PushFaults {
-        let Some(mut f) = self.lock() else { return PushFaults::default() };
-        let mut out = PushFaults { ack_offset: f.ack_offset, ..PushFaults::default() };
+        let Some(mut f) = self.lock() else {
+            return PushFaults::default();
+        };
+        let mut out = PushFaults {
+            ack_offset: f.ack_offset,
+            ..PushFaults::default()
+        };
         if f.busy > 0 {
             f.busy -= 1;
             out.busy = Some((f.busy_status.unwrap_or(503), f.retry_after.clone()));

@@ -40,15 +40,25 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/facilities/{facility_id}/updates", get(get_updates))
         .route("/admin/updates", post(admin_queue_update))
         .route("/admin/desks/{desk_id}/events", get(admin_desk_events))
-        .route("/admin/desks/{desk_id}/forget-after/{seq}", post(admin_forget_after))
-        .route("/admin/faults", get(admin_get_faults).post(admin_set_faults))
+        .route(
+            "/admin/desks/{desk_id}/forget-after/{seq}",
+            post(admin_forget_after),
+        )
+        .route(
+            "/admin/faults",
+            get(admin_get_faults).post(admin_set_faults),
+        )
         // The protocol caps a push at 500 events, not at axum's 2 MB default.
         .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
         .with_state(Arc::new(state))
 }
 
 fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    (status, Json(json!({ "error": code, "message": message.into() }))).into_response()
+    (
+        status,
+        Json(json!({ "error": code, "message": message.into() })),
+    )
+        .into_response()
 }
 
 fn now() -> chrono::DateTime<chrono::Utc> {
@@ -77,15 +87,29 @@ fn desk_of<'s>(state: &'s AppState, headers: &HeaderMap) -> Result<&'s str, Resp
     bearer(headers)
         .and_then(|t| state.tokens.get(t))
         .map(String::as_str)
-        .ok_or_else(|| error(StatusCode::UNAUTHORIZED, "unauthorized", "unknown or missing desk token"))
+        .ok_or_else(|| {
+            error(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "unknown or missing desk token",
+            )
+        })
 }
 
 #[allow(clippy::result_large_err)]
 fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
     match (&state.admin_token, bearer(headers)) {
         (Some(admin), Some(given)) if admin == given => Ok(()),
-        (None, _) => Err(error(StatusCode::FORBIDDEN, "admin_disabled", "start the endpoint with --admin-token to use admin routes")),
-        _ => Err(error(StatusCode::UNAUTHORIZED, "unauthorized", "admin token required")),
+        (None, _) => Err(error(
+            StatusCode::FORBIDDEN,
+            "admin_disabled",
+            "start the endpoint with --admin-token to use admin routes",
+        )),
+        _ => Err(error(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "admin token required",
+        )),
     }
 }
 
@@ -95,7 +119,11 @@ fn store_error(e: StoreError) -> Response {
         StoreError::Conflict { .. } => error(StatusCode::CONFLICT, "seq_conflict", e.to_string()),
         StoreError::Sqlite { .. } => {
             tracing::error!(error = %e, "store failed");
-            error(StatusCode::INTERNAL_SERVER_ERROR, "store_failed", "the endpoint could not store the request; retry later")
+            error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "store_failed",
+                "the endpoint could not store the request; retry later",
+            )
         }
     }
 }
@@ -104,30 +132,60 @@ async fn health() -> Response {
     Json(json!({ "status": "ok", "server_time": utc_text(now()) })).into_response()
 }
 
-async fn push_events(State(state): State<Shared>, Path(desk_id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+async fn push_events(
+    State(state): State<Shared>,
+    Path(desk_id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let token_desk = match desk_of(&state, &headers) {
         Ok(d) => d,
         Err(r) => return r,
     };
     if token_desk != desk_id {
-        return error(StatusCode::FORBIDDEN, "forbidden", "this token belongs to another desk");
+        return error(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "this token belongs to another desk",
+        );
     }
     let request: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
-        Err(e) => return error(StatusCode::BAD_REQUEST, "malformed_request", format!("body is not JSON: {e}")),
+        Err(e) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "malformed_request",
+                format!("body is not JSON: {e}"),
+            )
+        }
     };
-    let (Some(facility_id), Some(events)) = (request["facility_id"].as_str(), request["events"].as_array()) else {
-        return error(StatusCode::BAD_REQUEST, "malformed_request", "body needs facility_id (string) and events (array)");
+    let (Some(facility_id), Some(events)) = (
+        request["facility_id"].as_str(),
+        request["events"].as_array(),
+    ) else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "malformed_request",
+            "body needs facility_id (string) and events (array)",
+        );
     };
     if events.len() > state.max_batch {
-        return error(StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large", format!("at most {} events per request", state.max_batch));
+        return error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "batch_too_large",
+            format!("at most {} events per request", state.max_batch),
+        );
     }
     if let Err(e) = store::check_events(&desk_id, events) {
         return store_error(e);
     }
     let faults = state.faults.take_push();
     if let Some((status, retry_after)) = faults.busy {
-        let mut r = error(StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE), "busy", "busy; retry later");
+        let mut r = error(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
+            "busy",
+            "busy; retry later",
+        );
         if let Some(v) = retry_after.and_then(|v| HeaderValue::from_str(&v).ok()) {
             r.headers_mut().insert(header::RETRY_AFTER, v);
         }
@@ -145,7 +203,11 @@ async fn push_events(State(state): State<Shared>, Path(desk_id): Path<String>, h
         tokio::time::sleep(delay).await;
     }
     if faults.fail_after_store {
-        return error(StatusCode::BAD_GATEWAY, "bad_gateway", "stored, but the answer was lost (test fault)");
+        return error(
+            StatusCode::BAD_GATEWAY,
+            "bad_gateway",
+            "stored, but the answer was lost (test fault)",
+        );
     }
     Json(json!({
         "ack_seq": stored.ack_seq + faults.ack_offset,
@@ -172,7 +234,13 @@ async fn get_updates(
     let limit = match query.get("limit").map(|l| l.parse::<u32>()) {
         None => 200,
         Some(Ok(l)) if (1..=1000).contains(&l) => l,
-        Some(_) => return error(StatusCode::BAD_REQUEST, "malformed_request", "limit must be 1-1000"),
+        Some(_) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "malformed_request",
+                "limit must be 1-1000",
+            )
+        }
     };
     let page = store::updates_after(&state.db(), &facility_id, after, limit.min(state.page_size));
     match page {
@@ -181,7 +249,11 @@ async fn get_updates(
     }
 }
 
-async fn admin_queue_update(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+async fn admin_queue_update(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     if let Err(r) = require_admin(&state, &headers) {
         return r;
     }
@@ -195,7 +267,11 @@ async fn admin_queue_update(State(state): State<Shared>, headers: HeaderMap, bod
     }
 }
 
-async fn admin_desk_events(State(state): State<Shared>, Path(desk_id): Path<String>, headers: HeaderMap) -> Response {
+async fn admin_desk_events(
+    State(state): State<Shared>,
+    Path(desk_id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     if let Err(r) = require_admin(&state, &headers) {
         return r;
     }
@@ -205,12 +281,20 @@ async fn admin_desk_events(State(state): State<Shared>, Path(desk_id): Path<Stri
     }
 }
 
-async fn admin_forget_after(State(state): State<Shared>, Path((desk_id, seq)): Path<(String, i64)>, headers: HeaderMap) -> Response {
+async fn admin_forget_after(
+    State(state): State<Shared>,
+    Path((desk_id, seq)): Path<(String, i64)>,
+    headers: HeaderMap,
+) -> Response {
     if let Err(r) = require_admin(&state, &headers) {
         return r;
     }
     if !state.faults.is_enabled() {
-        return error(StatusCode::FORBIDDEN, "faults_disabled", "start the endpoint with --test-faults");
+        return error(
+            StatusCode::FORBIDDEN,
+            "faults_disabled",
+            "start the endpoint with --test-faults",
+        );
     }
     match store::forget_after(&state.db(), &desk_id, seq) {
         Ok(n) => Json(json!({ "forgotten": n })).into_response(),
@@ -224,11 +308,19 @@ async fn admin_get_faults(State(state): State<Shared>, headers: HeaderMap) -> Re
     }
     match state.faults.get() {
         Some(f) => Json(f).into_response(),
-        None => error(StatusCode::FORBIDDEN, "faults_disabled", "start the endpoint with --test-faults"),
+        None => error(
+            StatusCode::FORBIDDEN,
+            "faults_disabled",
+            "start the endpoint with --test-faults",
+        ),
     }
 }
 
-async fn admin_set_faults(State(state): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+async fn admin_set_faults(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     if let Err(r) = require_admin(&state, &headers) {
         return r;
     }
@@ -239,6 +331,10 @@ async fn admin_set_faults(State(state): State<Shared>, headers: HeaderMap, body:
     if state.faults.set(faults.clone()) {
         Json(faults).into_response()
     } else {
-        error(StatusCode::FORBIDDEN, "faults_disabled", "start the endpoint with --test-faults")
+        error(
+            StatusCode::FORBIDDEN,
+            "faults_disabled",
+            "start the endpoint with --test-faults",
+        )
     }
 }

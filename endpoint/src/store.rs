@@ -65,7 +65,11 @@ pub enum StoreError {
     Malformed(String),
     /// 409: `seq` already stored with another `event_id`.
     #[error("seq {seq} is already stored with event {stored}, not {sent}")]
-    Conflict { seq: i64, stored: String, sent: String },
+    Conflict {
+        seq: i64,
+        stored: String,
+        sent: String,
+    },
 }
 
 trait Ctx<T> {
@@ -80,7 +84,8 @@ impl<T> Ctx<T> for Result<T, rusqlite::Error> {
 
 pub fn open(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path).ctx("opening the database")?;
-    conn.busy_timeout(Duration::from_secs(10)).ctx("setting the busy timeout")?;
+    conn.busy_timeout(Duration::from_secs(10))
+        .ctx("setting the busy timeout")?;
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
         .ctx("setting pragmas")?;
     conn.execute_batch(SCHEMA).ctx("creating the schema")?;
@@ -107,7 +112,10 @@ pub fn check_events(desk_id: &str, events: &[Value]) -> Result<(), StoreError> {
     let mut last = 0;
     for (i, e) in events.iter().enumerate() {
         let bad = |why: &str| StoreError::Malformed(format!("events[{i}]: {why}"));
-        let seq = e["seq"].as_i64().filter(|s| *s >= 1).ok_or_else(|| bad("seq must be an integer >= 1"))?;
+        let seq = e["seq"]
+            .as_i64()
+            .filter(|s| *s >= 1)
+            .ok_or_else(|| bad("seq must be an integer >= 1"))?;
         for key in ["event_id", "hash", "prev_hash", "type", "facility_id"] {
             if e[key].as_str().is_none_or(str::is_empty) {
                 return Err(bad(&format!("{key} must be a non-empty string")));
@@ -150,11 +158,19 @@ pub fn store_events(
         let event_id = e["event_id"].as_str().unwrap_or_default();
         if seq <= ack {
             let stored: String = tx
-                .query_row("SELECT event_id FROM desk_event WHERE desk_id = ?1 AND seq = ?2", params![desk_id, seq], |r| r.get(0))
+                .query_row(
+                    "SELECT event_id FROM desk_event WHERE desk_id = ?1 AND seq = ?2",
+                    params![desk_id, seq],
+                    |r| r.get(0),
+                )
                 .ctx("reading a stored event")?;
             if stored != event_id {
                 // Nothing of this request is kept: the desk must not renumber.
-                return Err(StoreError::Conflict { seq, stored, sent: event_id.to_owned() });
+                return Err(StoreError::Conflict {
+                    seq,
+                    stored,
+                    sent: event_id.to_owned(),
+                });
             }
             rejected.extend(rejection(&tx, desk_id, seq)?);
             continue;
@@ -176,13 +192,21 @@ pub fn store_events(
                 params![desk_id, seq, event_id, code, message],
             )
             .ctx("storing a rejection")?;
-            rejected.push(Rejected { seq, event_id: event_id.to_owned(), code: code.to_owned(), message });
+            rejected.push(Rejected {
+                seq,
+                event_id: event_id.to_owned(),
+                code: code.to_owned(),
+                message,
+            });
         }
         ack = seq;
         prev = claimed;
     }
     tx.commit().ctx("committing events")?;
-    Ok(Stored { ack_seq: ack, rejected })
+    Ok(Stored {
+        ack_seq: ack,
+        rejected,
+    })
 }
 
 /// Why ICE would refuse a stored event, if it would.
@@ -195,16 +219,28 @@ fn judge(
     claimed: &str,
 ) -> Result<Option<(&'static str, String)>, StoreError> {
     if e["prev_hash"].as_str() != Some(prev) {
-        return Ok(Some(("chain_broken", "prev_hash is not the hash of the desk's previous event".into())));
+        return Ok(Some((
+            "chain_broken",
+            "prev_hash is not the hash of the desk's previous event".into(),
+        )));
     }
     if envelope_hash(e) != claimed {
-        return Ok(Some(("hash_mismatch", "hash does not match the event's content".into())));
+        return Ok(Some((
+            "hash_mismatch",
+            "hash does not match the event's content".into(),
+        )));
     }
     if e["facility_id"].as_str() != Some(facility_id) {
-        return Ok(Some(("wrong_facility", "facility_id differs from the request's".into())));
+        return Ok(Some((
+            "wrong_facility",
+            "facility_id differs from the request's".into(),
+        )));
     }
     if has_float(e) {
-        return Ok(Some(("non_integer_number", "numbers in events must be integers".into())));
+        return Ok(Some((
+            "non_integer_number",
+            "numbers in events must be integers".into(),
+        )));
     }
     let reused: Option<i64> = tx
         .query_row(
@@ -214,7 +250,12 @@ fn judge(
         )
         .optional()
         .ctx("checking the event id")?;
-    Ok(reused.map(|seq| ("duplicate_event_id", format!("event_id was already used by seq {seq}"))))
+    Ok(reused.map(|seq| {
+        (
+            "duplicate_event_id",
+            format!("event_id was already used by seq {seq}"),
+        )
+    }))
 }
 
 fn has_float(v: &Value) -> bool {
@@ -226,11 +267,22 @@ fn has_float(v: &Value) -> bool {
     }
 }
 
-fn rejection(tx: &rusqlite::Transaction<'_>, desk_id: &str, seq: i64) -> Result<Option<Rejected>, StoreError> {
+fn rejection(
+    tx: &rusqlite::Transaction<'_>,
+    desk_id: &str,
+    seq: i64,
+) -> Result<Option<Rejected>, StoreError> {
     tx.query_row(
         "SELECT event_id, code, message FROM rejection WHERE desk_id = ?1 AND seq = ?2",
         params![desk_id, seq],
-        |r| Ok(Rejected { seq, event_id: r.get(0)?, code: r.get(1)?, message: r.get(2)? }),
+        |r| {
+            Ok(Rejected {
+                seq,
+                event_id: r.get(0)?,
+                code: r.get(1)?,
+                message: r.get(2)?,
+            })
+        },
     )
     .optional()
     .ctx("reading a rejection")
@@ -241,7 +293,9 @@ pub fn desk_events(conn: &Connection, desk_id: &str) -> Result<Vec<Value>, Store
     let mut stmt = conn
         .prepare("SELECT envelope FROM desk_event WHERE desk_id = ?1 ORDER BY seq")
         .ctx("reading events")?;
-    let rows = stmt.query_map([desk_id], |r| r.get::<_, String>(0)).ctx("reading events")?;
+    let rows = stmt
+        .query_map([desk_id], |r| r.get::<_, String>(0))
+        .ctx("reading events")?;
     let mut out = Vec::new();
     for text in rows {
         out.push(serde_json::from_str(&text.ctx("reading events")?).unwrap_or(Value::Null));
@@ -251,10 +305,16 @@ pub fn desk_events(conn: &Connection, desk_id: &str) -> Result<Vec<Value>, Store
 
 /// Simulate an endpoint that lost data: forget a desk's events after `seq`.
 pub fn forget_after(conn: &Connection, desk_id: &str, seq: i64) -> Result<usize, StoreError> {
-    conn.execute("DELETE FROM rejection WHERE desk_id = ?1 AND seq > ?2", params![desk_id, seq])
-        .ctx("forgetting rejections")?;
-    conn.execute("DELETE FROM desk_event WHERE desk_id = ?1 AND seq > ?2", params![desk_id, seq])
-        .ctx("forgetting events")
+    conn.execute(
+        "DELETE FROM rejection WHERE desk_id = ?1 AND seq > ?2",
+        params![desk_id, seq],
+    )
+    .ctx("forgetting rejections")?;
+    conn.execute(
+        "DELETE FROM desk_event WHERE desk_id = ?1 AND seq > ?2",
+        params![desk_id, seq],
+    )
+    .ctx("forgetting events")
 }
 
 pub use crate::updates::{queue_update, updates_after, NewUpdate};

@@ -8,7 +8,9 @@ const DESK: &str = "desk-1";
 const FACILITY: &str = "pinellas-main";
 
 fn now() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-27T14:05:13Z").unwrap().to_utc()
+    DateTime::parse_from_rfc3339("2026-11-27T14:05:13Z")
+        .unwrap()
+        .to_utc()
 }
 
 /// A chain of `n` events as a desk would write them.
@@ -41,9 +43,19 @@ fn db() -> (tempfile::TempDir, Connection) {
 fn duplicates_are_acknowledged_and_stored_once() {
     let (_d, mut conn) = db();
     let events = chain(3, "a");
-    assert_eq!(store_events(&mut conn, DESK, FACILITY, &events[..2], now()).unwrap().ack_seq, 2);
+    assert_eq!(
+        store_events(&mut conn, DESK, FACILITY, &events[..2], now())
+            .unwrap()
+            .ack_seq,
+        2
+    );
     // A resend after a lost 200 overlaps what is stored: acknowledged, not doubled.
-    assert_eq!(store_events(&mut conn, DESK, FACILITY, &events, now()).unwrap().ack_seq, 3);
+    assert_eq!(
+        store_events(&mut conn, DESK, FACILITY, &events, now())
+            .unwrap()
+            .ack_seq,
+        3
+    );
     assert_eq!(desk_events(&conn, DESK).unwrap(), events);
 }
 
@@ -51,7 +63,14 @@ fn duplicates_are_acknowledged_and_stored_once() {
 fn nothing_is_stored_past_a_gap() {
     let (_d, mut conn) = db();
     let events = chain(4, "a");
-    let stored = store_events(&mut conn, DESK, FACILITY, &[events[0].clone(), events[2].clone()], now()).unwrap();
+    let stored = store_events(
+        &mut conn,
+        DESK,
+        FACILITY,
+        &[events[0].clone(), events[2].clone()],
+        now(),
+    )
+    .unwrap();
     assert_eq!(stored.ack_seq, 1, "seq 3 after a missing 2 must wait");
     assert_eq!(desk_events(&conn, DESK).unwrap().len(), 1);
 }
@@ -72,7 +91,10 @@ fn a_tampered_event_is_stored_rejected_and_reported_again_on_resend() {
     let mut events = chain(2, "a");
     events[1]["recorded_by"] = json!("mallory");
     let first = store_events(&mut conn, DESK, FACILITY, &events, now()).unwrap();
-    assert_eq!(first.ack_seq, 2, "rejected events are still stored and acknowledged");
+    assert_eq!(
+        first.ack_seq, 2,
+        "rejected events are still stored and acknowledged"
+    );
     assert_eq!(first.rejected.len(), 1);
     assert_eq!(first.rejected[0].code, "hash_mismatch");
     // The 200 may be lost: the resend must report the rejection again.
@@ -95,7 +117,10 @@ fn a_broken_link_is_rejected() {
 fn shape_errors_are_malformed_requests() {
     let events = chain(2, "a");
     assert!(check_events(DESK, &events).is_ok());
-    assert!(check_events("desk-2", &events).is_err(), "desk_id must match the URL");
+    assert!(
+        check_events("desk-2", &events).is_err(),
+        "desk_id must match the URL"
+    );
     let reversed = vec![events[1].clone(), events[0].clone()];
     assert!(check_events(DESK, &reversed).is_err(), "ascending seq");
     assert!(check_events(DESK, &[json!({"seq": 1.5})]).is_err());

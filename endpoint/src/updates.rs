@@ -40,18 +40,31 @@ pub struct Page {
     pub next: String,
 }
 
-pub fn queue_update(conn: &Connection, u: &NewUpdate, now: DateTime<Utc>) -> Result<Update, StoreError> {
-    for (name, value) in [("facility_id", &u.facility_id), ("hold_id", &u.hold_id), ("kind", &u.kind)] {
+pub fn queue_update(
+    conn: &Connection,
+    u: &NewUpdate,
+    now: DateTime<Utc>,
+) -> Result<Update, StoreError> {
+    for (name, value) in [
+        ("facility_id", &u.facility_id),
+        ("hold_id", &u.hold_id),
+        ("kind", &u.kind),
+    ] {
         if value.trim().is_empty() {
             return Err(StoreError::Malformed(format!("{name} must not be empty")));
         }
     }
     let at = match &u.at {
-        Some(text) => parse_instant("at", text).map_err(|e| StoreError::Malformed(e.to_string()))?,
+        Some(text) => {
+            parse_instant("at", text).map_err(|e| StoreError::Malformed(e.to_string()))?
+        }
         None => now,
     };
     let update = Update {
-        update_id: u.update_id.clone().unwrap_or_else(|| uuid::Uuid::now_v7().to_string()),
+        update_id: u
+            .update_id
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::now_v7().to_string()),
         hold_id: u.hold_id.clone(),
         kind: u.kind.clone(),
         at: utc_text(at),
@@ -60,9 +73,20 @@ pub fn queue_update(conn: &Connection, u: &NewUpdate, now: DateTime<Utc>) -> Res
     conn.execute(
         "INSERT INTO ice_update (update_id, facility_id, hold_id, kind, at, details, queued_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![update.update_id, u.facility_id, update.hold_id, update.kind, update.at, update.details.to_string(), utc_text(now)],
+        params![
+            update.update_id,
+            u.facility_id,
+            update.hold_id,
+            update.kind,
+            update.at,
+            update.details.to_string(),
+            utc_text(now)
+        ],
     )
-    .map_err(|source| StoreError::Sqlite { context: "queueing an update", source })?;
+    .map_err(|source| StoreError::Sqlite {
+        context: "queueing an update",
+        source,
+    })?;
     Ok(update)
 }
 
@@ -74,14 +98,24 @@ pub fn parse_cursor(after: Option<&str>) -> Result<i64, StoreError> {
             .strip_prefix('q')
             .and_then(|n| n.parse::<i64>().ok())
             .filter(|n| *n >= 0)
-            .ok_or_else(|| StoreError::Malformed("`after` is not a cursor this endpoint gave out".into())),
+            .ok_or_else(|| {
+                StoreError::Malformed("`after` is not a cursor this endpoint gave out".into())
+            }),
     }
 }
 
-pub fn updates_after(conn: &Connection, facility_id: &str, after: i64, limit: u32) -> Result<Page, StoreError> {
+pub fn updates_after(
+    conn: &Connection,
+    facility_id: &str,
+    after: i64,
+    limit: u32,
+) -> Result<Page, StoreError> {
     let sql = "SELECT pos, update_id, hold_id, kind, at, details FROM ice_update
                WHERE facility_id = ?1 AND pos > ?2 ORDER BY pos LIMIT ?3";
-    let err = |source| StoreError::Sqlite { context: "reading updates", source };
+    let err = |source| StoreError::Sqlite {
+        context: "reading updates",
+        source,
+    };
     let mut stmt = conn.prepare(sql).map_err(err)?;
     let rows = stmt
         .query_map(params![facility_id, after, limit], |r| {
@@ -105,5 +139,8 @@ pub fn updates_after(conn: &Connection, facility_id: &str, after: i64, limit: u3
         last = pos;
         updates.push(u);
     }
-    Ok(Page { updates, next: format!("q{last}") })
+    Ok(Page {
+        updates,
+        next: format!("q{last}"),
+    })
 }

@@ -6,22 +6,40 @@ use std::net::TcpStream;
 
 /// Send one request (`Connection: close`) and return (status, body).
 pub fn request(method: &str, url: &str, token: &str, body: Option<&str>) -> (u16, String) {
-    let rest = url.strip_prefix("http://").expect("admin URLs are plain http on loopback");
-    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
+    let rest = url
+        .strip_prefix("http://")
+        .expect("admin URLs are plain http on loopback");
+    let (host, path) = rest
+        .split_once('/')
+        .map(|(h, p)| (h, format!("/{p}")))
+        .unwrap_or((rest, "/".into()));
     let mut stream = TcpStream::connect(host).expect("connecting to the endpoint");
     let body = body.unwrap_or("");
     let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
-    stream.write_all(head.as_bytes()).expect("sending the request");
+    stream
+        .write_all(head.as_bytes())
+        .expect("sending the request");
     stream.write_all(body.as_bytes()).expect("sending the body");
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("reading the answer");
     let text = String::from_utf8_lossy(&raw).into_owned();
-    let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let (headers, payload) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let payload = if headers.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(payload) } else { payload.to_owned() };
+    let payload = if headers
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(payload)
+    } else {
+        payload.to_owned()
+    };
     (status, payload)
 }
 

@@ -33,14 +33,31 @@ fn bin_dir() -> PathBuf {
         .get_or_init(|| {
             let exe = std::env::current_exe().expect("test executable path");
             // target/debug/deps/wso_tests-<hash> -> target/debug
-            let dir = exe.parent().and_then(Path::parent).expect("target dir").to_path_buf();
+            let dir = exe
+                .parent()
+                .and_then(Path::parent)
+                .expect("target dir")
+                .to_path_buf();
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let mut cmd = Command::new(cargo);
-            cmd.args(["build", "--quiet", "-p", "wso-core", "--bin", "wsoctl", "-p", "wso-endpoint", "--bin", "wso-endpoint"]);
+            cmd.args([
+                "build",
+                "--quiet",
+                "-p",
+                "wso-core",
+                "--bin",
+                "wsoctl",
+                "-p",
+                "wso-endpoint",
+                "--bin",
+                "wso-endpoint",
+            ]);
             if dir.ends_with("release") {
                 cmd.arg("--release");
             }
-            let status = cmd.status().expect("running cargo build for the binaries under test");
+            let status = cmd
+                .status()
+                .expect("running cargo build for the binaries under test");
             assert!(status.success(), "building wsoctl and wso-endpoint failed");
             dir
         })
@@ -65,7 +82,11 @@ pub struct EndpointOptions {
 
 impl Default for EndpointOptions {
     fn default() -> Self {
-        EndpointOptions { listen: "127.0.0.1:0".into(), max_batch: 500, page_size: 200 }
+        EndpointOptions {
+            listen: "127.0.0.1:0".into(),
+            max_batch: 500,
+            page_size: 200,
+        }
     }
 }
 
@@ -82,9 +103,19 @@ impl EndpointProcess {
         let mut child = Command::new(endpoint_path())
             .args(["serve", "--db"])
             .arg(&db)
-            .args(["--listen", &options.listen, "--token", &format!("{DESK_ID}={TOKEN}")])
+            .args([
+                "--listen",
+                &options.listen,
+                "--token",
+                &format!("{DESK_ID}={TOKEN}"),
+            ])
             .args(["--admin-token", ADMIN_TOKEN, "--test-faults"])
-            .args(["--max-batch", &options.max_batch.to_string(), "--page-size", &options.page_size.to_string()])
+            .args([
+                "--max-batch",
+                &options.max_batch.to_string(),
+                "--page-size",
+                &options.page_size.to_string(),
+            ])
             .env("WSO_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -92,7 +123,9 @@ impl EndpointProcess {
             .expect("starting wso-endpoint");
         let stdout = child.stdout.take().expect("endpoint stdout");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("reading the endpoint's first line");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("reading the endpoint's first line");
         let url = line
             .trim()
             .strip_prefix("listening on ")
@@ -102,7 +135,12 @@ impl EndpointProcess {
     }
 
     fn admin(&self, method: &str, path: &str, body: Option<&Value>) -> Value {
-        let (status, text) = http::request(method, &format!("{}{path}", self.url), ADMIN_TOKEN, body.map(Value::to_string).as_deref());
+        let (status, text) = http::request(
+            method,
+            &format!("{}{path}", self.url),
+            ADMIN_TOKEN,
+            body.map(Value::to_string).as_deref(),
+        );
         assert_eq!(status, 200, "{method} {path}: {text}");
         serde_json::from_str(&text).unwrap_or(Value::Null)
     }
@@ -120,7 +158,11 @@ impl EndpointProcess {
     }
 
     pub fn forget_after(&self, seq: i64) {
-        self.admin("POST", &format!("/admin/desks/{DESK_ID}/forget-after/{seq}"), None);
+        self.admin(
+            "POST",
+            &format!("/admin/desks/{DESK_ID}/forget-after/{seq}"),
+            None,
+        );
     }
 
     /// Queue an update with the operator's command (`wso-endpoint queue-update`).
@@ -128,11 +170,24 @@ impl EndpointProcess {
         let out = Command::new(endpoint_path())
             .args(["queue-update", "--db"])
             .arg(&self.db)
-            .args(["--facility", FACILITY_ID, "--hold", hold, "--kind", kind, "--details", &details.to_string()])
+            .args([
+                "--facility",
+                FACILITY_ID,
+                "--hold",
+                hold,
+                "--kind",
+                kind,
+                "--details",
+                &details.to_string(),
+            ])
             .args(["--update-id", update_id, "--at", at])
             .output()
             .expect("running wso-endpoint queue-update");
-        assert!(out.status.success(), "queue-update: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "queue-update: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     pub fn kill(&mut self) {
@@ -163,15 +218,49 @@ impl DeskFixture {
         let token_file = dir.path().join("token");
         std::fs::write(&token_file, format!("{TOKEN}\n")).expect("writing the token file");
         let facility = dir.path().join("facility.toml");
-        std::fs::write(&facility, wso_core::demo::FACILITY_TOML).expect("writing the facility file");
-        let mut desk = DeskFixture { dir, db, token_file, opened: 0 };
+        std::fs::write(&facility, wso_core::demo::FACILITY_TOML)
+            .expect("writing the facility file");
+        let mut desk = DeskFixture {
+            dir,
+            db,
+            token_file,
+            opened: 0,
+        };
         let fac = facility.to_string_lossy().into_owned();
-        desk.wsoctl_stdin(&["init", "--facility", &fac, "--desk-id", DESK_ID, "--admin", "admin", "--password-stdin"], PASSWORD)
-            .success();
+        desk.wsoctl_stdin(
+            &[
+                "init",
+                "--facility",
+                &fac,
+                "--desk-id",
+                DESK_ID,
+                "--admin",
+                "admin",
+                "--password-stdin",
+            ],
+            PASSWORD,
+        )
+        .success();
         let today = Utc::now().date_naive();
-        let (from, to) = ((today - chrono::Duration::days(30)).to_string(), (today + chrono::Duration::days(300)).to_string());
-        desk.wsoctl(&["officer", "add", "--credential", "WSO-1", "--name", "Officer One", "--trained-on", &from, "--expires-on", &to, "--as", "admin"])
-            .success();
+        let (from, to) = (
+            (today - chrono::Duration::days(30)).to_string(),
+            (today + chrono::Duration::days(300)).to_string(),
+        );
+        desk.wsoctl(&[
+            "officer",
+            "add",
+            "--credential",
+            "WSO-1",
+            "--name",
+            "Officer One",
+            "--trained-on",
+            &from,
+            "--expires-on",
+            &to,
+            "--as",
+            "admin",
+        ])
+        .success();
         desk.open_holds(holds);
         desk
     }
@@ -185,9 +274,29 @@ impl DeskFixture {
                 let booking = format!("B-{:04}", self.opened);
                 let out = self
                     .wsoctl(&[
-                        "hold", "open", "--family-name", "Nguyễn", "--given-names", "Thị Lan", "--dob", "1990-04-02",
-                        "--booking-number", &booking, "--warrant-form", "I-200", "--warrant-number", &number,
-                        "--officer", "WSO-1", "--served-at", &served, "--zone", "booking", "--as", "admin", "--json",
+                        "hold",
+                        "open",
+                        "--family-name",
+                        "Nguyễn",
+                        "--given-names",
+                        "Thị Lan",
+                        "--dob",
+                        "1990-04-02",
+                        "--booking-number",
+                        &booking,
+                        "--warrant-form",
+                        "I-200",
+                        "--warrant-number",
+                        &number,
+                        "--officer",
+                        "WSO-1",
+                        "--served-at",
+                        &served,
+                        "--zone",
+                        "booking",
+                        "--as",
+                        "admin",
+                        "--json",
                     ])
                     .success();
                 out.json()["hold_id"].as_str().expect("hold_id").to_owned()
@@ -213,7 +322,14 @@ impl DeskFixture {
     }
 
     fn wsoctl_stdin(&self, args: &[&str], input: &str) -> Run {
-        let mut child = self.command().args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("running wsoctl");
+        let mut child = self
+            .command()
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("running wsoctl");
         if let Some(mut stdin) = child.stdin.take() {
             let _ = writeln!(stdin, "{input}");
         }
@@ -222,15 +338,31 @@ impl DeskFixture {
 
     /// `wsoctl sync --endpoint URL --token-file FILE --until-empty --max-wait SECS --json`
     pub fn sync(&self, url: &str, max_wait: u64) -> Run {
-        self.wsoctl(&self.sync_args(url, max_wait).iter().map(String::as_str).collect::<Vec<_>>())
+        self.wsoctl(
+            &self
+                .sync_args(url, max_wait)
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
+        )
     }
 
     pub fn sync_args(&self, url: &str, max_wait: u64) -> Vec<String> {
         let token = self.token_file.to_string_lossy().into_owned();
-        ["sync", "--endpoint", url, "--token-file", &token, "--until-empty", "--max-wait", &max_wait.to_string(), "--json"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
+        [
+            "sync",
+            "--endpoint",
+            url,
+            "--token-file",
+            &token,
+            "--until-empty",
+            "--max-wait",
+            &max_wait.to_string(),
+            "--json",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
     }
 
     pub fn open(&self) -> wso_core::Desk {
@@ -244,9 +376,13 @@ impl DeskFixture {
     /// The desk's own outbox, envelopes in seq order.
     pub fn outbox(&self) -> Vec<Value> {
         let desk = self.open();
-        let mut stmt = desk.conn().prepare("SELECT envelope FROM event ORDER BY seq").expect("query");
+        let mut stmt = desk
+            .conn()
+            .prepare("SELECT envelope FROM event ORDER BY seq")
+            .expect("query");
         let rows = stmt.query_map([], |r| r.get::<_, String>(0)).expect("rows");
-        rows.map(|t| serde_json::from_str(&t.expect("row")).expect("json")).collect()
+        rows.map(|t| serde_json::from_str(&t.expect("row")).expect("json"))
+            .collect()
     }
 }
 
@@ -265,11 +401,18 @@ impl Run {
     }
     #[track_caller]
     pub fn success(self) -> Run {
-        assert_eq!(self.code(), 0, "stdout: {}\nstderr: {}", self.stdout(), self.stderr());
+        assert_eq!(
+            self.code(),
+            0,
+            "stdout: {}\nstderr: {}",
+            self.stdout(),
+            self.stderr()
+        );
         self
     }
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.0.stdout).unwrap_or_else(|_| panic!("not JSON: {}", self.stdout()))
+        serde_json::from_slice(&self.0.stdout)
+            .unwrap_or_else(|_| panic!("not JSON: {}", self.stdout()))
     }
 }
 
@@ -277,14 +420,33 @@ impl Run {
 /// seq 1..n once each, in order, with an intact chain (checked with core's hash).
 #[track_caller]
 pub fn assert_delivered_exactly_once(endpoint: &[Value], desk: &[Value]) {
-    let seqs: Vec<i64> = endpoint.iter().map(|e| e["seq"].as_i64().unwrap_or(0)).collect();
+    let seqs: Vec<i64> = endpoint
+        .iter()
+        .map(|e| e["seq"].as_i64().unwrap_or(0))
+        .collect();
     let expected: Vec<i64> = (1..=desk.len() as i64).collect();
-    assert_eq!(seqs, expected, "endpoint must hold seq 1..n once each, in order");
-    assert_eq!(endpoint, desk, "endpoint must hold the desk's envelopes unchanged");
+    assert_eq!(
+        seqs, expected,
+        "endpoint must hold seq 1..n once each, in order"
+    );
+    assert_eq!(
+        endpoint, desk,
+        "endpoint must hold the desk's envelopes unchanged"
+    );
     let mut prev = wso_core::events::GENESIS_HASH.to_owned();
     for e in endpoint {
-        assert_eq!(e["prev_hash"].as_str(), Some(prev.as_str()), "chain link at seq {}", e["seq"]);
-        assert_eq!(wso_core::events::envelope_hash(e), e["hash"].as_str().unwrap_or_default(), "hash at seq {}", e["seq"]);
+        assert_eq!(
+            e["prev_hash"].as_str(),
+            Some(prev.as_str()),
+            "chain link at seq {}",
+            e["seq"]
+        );
+        assert_eq!(
+            wso_core::events::envelope_hash(e),
+            e["hash"].as_str().unwrap_or_default(),
+            "hash at seq {}",
+            e["seq"]
+        );
         prev = e["hash"].as_str().unwrap_or_default().to_owned();
     }
 }

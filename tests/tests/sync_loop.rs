@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use wso_core::sync::{BackoffPolicy, EndpointConfig, LoopConfig, LoopStatus, SyncEnv, SyncLoop};
-use wso_tests::{assert_delivered_exactly_once, free_port, DeskFixture, EndpointOptions, EndpointProcess, TOKEN};
+use wso_tests::{
+    assert_delivered_exactly_once, free_port, DeskFixture, EndpointOptions, EndpointProcess, TOKEN,
+};
 
 fn config(desk: &DeskFixture, url: &str, interval: Duration) -> LoopConfig {
     LoopConfig {
@@ -18,7 +20,10 @@ fn config(desk: &DeskFixture, url: &str, interval: Duration) -> LoopConfig {
 
 fn env() -> SyncEnv {
     SyncEnv {
-        backoff: BackoffPolicy { base: Duration::from_millis(50), cap: Duration::from_millis(200) },
+        backoff: BackoffPolicy {
+            base: Duration::from_millis(50),
+            cap: Duration::from_millis(200),
+        },
         ..SyncEnv::default()
     }
 }
@@ -37,12 +42,19 @@ async fn wait_for(sync: &SyncLoop, what: &str, done: impl Fn(&LoopStatus) -> boo
         }
     })
     .await;
-    assert!(waited.is_ok(), "timed out waiting for {what}: {:?}", sync.status());
+    assert!(
+        waited.is_ok(),
+        "timed out waiting for {what}: {:?}",
+        sync.status()
+    );
     sync.status()
 }
 
 fn drained(s: &LoopStatus) -> bool {
-    !s.syncing && s.sync.as_ref().is_some_and(|x| x.events_waiting == 0 && x.last_seq > 0)
+    !s.syncing
+        && s.sync
+            .as_ref()
+            .is_some_and(|x| x.events_waiting == 0 && x.last_seq > 0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -55,7 +67,10 @@ async fn the_loop_drains_the_outbox_and_sync_now_wakes_it() {
     assert_eq!(status.reachable, Some(true));
     desk.open_holds(1);
     sync.sync_now();
-    wait_for(&sync, "the drain after sync now", |s| drained(s) && s.sync.as_ref().is_some_and(|x| x.last_seq == 3)).await;
+    wait_for(&sync, "the drain after sync now", |s| {
+        drained(s) && s.sync.as_ref().is_some_and(|x| x.last_seq == 3)
+    })
+    .await;
     assert_delivered_exactly_once(&ep.events(), &desk.outbox());
     sync.stop().await;
 }
@@ -66,7 +81,11 @@ async fn an_unreachable_endpoint_is_shown_and_the_loop_stops_cleanly() {
     let url = format!("http://127.0.0.1:{}", free_port());
     let sync = SyncLoop::start(config(&desk, &url, Duration::from_millis(100)), env()).unwrap();
     let status = wait_for(&sync, "a failed probe", |s| s.reachable == Some(false)).await;
-    assert_eq!(status.sync.map(|s| s.events_waiting), Some(1), "events stay in the outbox");
+    assert_eq!(
+        status.sync.map(|s| s.events_waiting),
+        Some(1),
+        "events stay in the outbox"
+    );
     sync.stop().await;
     // Stopped means stopped: nothing holds the database afterwards.
     assert_eq!(desk.status().events_waiting, 1);
@@ -77,6 +96,9 @@ fn plain_http_to_another_host_is_refused_at_start() {
     let desk = DeskFixture::new(0);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let _guard = rt.enter();
-    let refused = SyncLoop::start(config(&desk, "http://192.0.2.1/wso", Duration::from_secs(1)), env());
+    let refused = SyncLoop::start(
+        config(&desk, "http://192.0.2.1/wso", Duration::from_secs(1)),
+        env(),
+    );
     assert!(refused.is_err(), "the settings screen must be told at once");
 }

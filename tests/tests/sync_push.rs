@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 use wso_tests::{
-    assert_delivered_exactly_once, free_port, wait_a_moment, DeskFixture, EndpointOptions, EndpointProcess,
+    assert_delivered_exactly_once, free_port, wait_a_moment, DeskFixture, EndpointOptions,
+    EndpointProcess,
 };
 
 fn endpoint(desk: &DeskFixture) -> EndpointProcess {
@@ -29,7 +30,13 @@ fn clean_delivery_then_nothing_is_sent_twice() {
     assert_eq!(again.json()["report"]["batches_sent"], 0);
     assert_eq!(ep.events().len(), 3);
     // Every outbox row is marked delivered, and the desk's own chains still verify.
-    let delivered: i64 = desk.open().conn().query_row("SELECT COUNT(*) FROM event WHERE delivered = 1", [], |r| r.get(0)).unwrap();
+    let delivered: i64 = desk
+        .open()
+        .conn()
+        .query_row("SELECT COUNT(*) FROM event WHERE delivered = 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
     assert_eq!(delivered, 3);
     desk.wsoctl(&["audit", "verify"]).success();
 }
@@ -39,10 +46,22 @@ fn endpoint_down_then_up() {
     let desk = DeskFixture::new(2);
     let port = free_port();
     let url = format!("http://127.0.0.1:{port}");
-    let child = desk.command().args(desk.sync_args(&url, 30)).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let child = desk
+        .command()
+        .args(desk.sync_args(&url, 30))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     // The desk retries with backoff while nothing listens on the port.
     wait_a_moment(1500);
-    let ep = EndpointProcess::start(desk.dir.path(), &EndpointOptions { listen: format!("127.0.0.1:{port}"), ..Default::default() });
+    let ep = EndpointProcess::start(
+        desk.dir.path(),
+        &EndpointOptions {
+            listen: format!("127.0.0.1:{port}"),
+            ..Default::default()
+        },
+    );
     let out = wso_tests::Run(child.wait_with_output().unwrap()).success();
     assert_eq!(out.json()["status"]["events_waiting"], 0);
     assert_delivered_exactly_once(&ep.events(), &desk.outbox());
@@ -54,8 +73,15 @@ fn endpoint_never_up_gives_up_with_exit_5_after_max_wait() {
     let started = Instant::now();
     let out = desk.sync(&format!("http://127.0.0.1:{}", free_port()), 2);
     assert_eq!(out.code(), 5, "{}", out.stderr());
-    assert!(started.elapsed() < Duration::from_secs(10), "--max-wait 2 must bound the run");
-    assert!(out.stderr().contains("kept"), "the message must say the events are kept: {}", out.stderr());
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "--max-wait 2 must bound the run"
+    );
+    assert!(
+        out.stderr().contains("kept"),
+        "the message must say the events are kept: {}",
+        out.stderr()
+    );
     assert_eq!(desk.status().events_waiting, 1);
 }
 
@@ -66,10 +92,23 @@ fn wrong_token_exits_5_and_keeps_every_event() {
     std::fs::write(&desk.token_file, "not-the-token\n").unwrap();
     let out = desk.sync(&ep.url, 20);
     assert_eq!(out.code(), 5, "{}", out.stderr());
-    assert!(out.stderr().contains("refused this desk's credentials"), "{}", out.stderr());
+    assert!(
+        out.stderr().contains("refused this desk's credentials"),
+        "{}",
+        out.stderr()
+    );
     let status = desk.status();
-    assert_eq!(status.events_waiting, 2, "nothing may leave the outbox without an acknowledgement");
-    assert!(status.problems.iter().any(|p| p.code == "credentials_refused"), "a supervisor must see it");
+    assert_eq!(
+        status.events_waiting, 2,
+        "nothing may leave the outbox without an acknowledgement"
+    );
+    assert!(
+        status
+            .problems
+            .iter()
+            .any(|p| p.code == "credentials_refused"),
+        "a supervisor must see it"
+    );
     assert!(ep.events().is_empty());
 }
 
@@ -114,7 +153,13 @@ fn a_slow_endpoint_past_the_timeout_is_retried_without_doubling() {
 #[test]
 fn too_large_batches_are_halved_and_the_smaller_size_is_kept() {
     let desk = DeskFixture::new(10);
-    let ep = EndpointProcess::start(desk.dir.path(), &EndpointOptions { max_batch: 4, ..Default::default() });
+    let ep = EndpointProcess::start(
+        desk.dir.path(),
+        &EndpointOptions {
+            max_batch: 4,
+            ..Default::default()
+        },
+    );
     let out = desk.sync(&ep.url, 20).success();
     assert_delivered_exactly_once(&ep.events(), &desk.outbox());
     // 10 -> 5 (still > 4) -> 2: the desk keeps 2 for later pushes.
@@ -129,7 +174,10 @@ fn busy_429_waits_for_retry_after() {
     let started = Instant::now();
     desk.sync(&ep.url, 20).success();
     // Backoff here is at most 0.4 s: only Retry-After explains a 2 s wait.
-    assert!(started.elapsed() >= Duration::from_secs(2), "Retry-After must be honoured");
+    assert!(
+        started.elapsed() >= Duration::from_secs(2),
+        "Retry-After must be honoured"
+    );
     assert_delivered_exactly_once(&ep.events(), &desk.outbox());
 }
 
@@ -137,7 +185,13 @@ fn busy_429_waits_for_retry_after() {
 fn kill_9_mid_push_then_resume_loses_and_doubles_nothing() {
     let mut desk = DeskFixture::new(0);
     desk.open_holds(24);
-    let ep = EndpointProcess::start(desk.dir.path(), &EndpointOptions { max_batch: 4, ..Default::default() });
+    let ep = EndpointProcess::start(
+        desk.dir.path(),
+        &EndpointOptions {
+            max_batch: 4,
+            ..Default::default()
+        },
+    );
     // Each push is stored, then answered slowly: the kill lands between storing and acknowledging.
     ep.set_faults(json!({ "delay_after_store_ms": 700, "delay_count": 100 }));
     let mut child = desk
@@ -152,7 +206,10 @@ fn kill_9_mid_push_then_resume_loses_and_doubles_nothing() {
     child.kill().unwrap(); // SIGKILL on Unix: no cleanup runs
     child.wait().unwrap();
     let partial = ep.events().len();
-    assert!(partial > 0 && partial < 24, "the kill must land mid-push (stored {partial})");
+    assert!(
+        partial > 0 && partial < 24,
+        "the kill must land mid-push (stored {partial})"
+    );
     ep.set_faults(json!({}));
     desk.sync(&ep.url, 30).success();
     assert_delivered_exactly_once(&ep.events(), &desk.outbox());
@@ -167,7 +224,10 @@ fn ack_seq_ahead_of_the_desk_stops_like_409_and_marks_nothing() {
     let out = desk.sync(&ep.url, 20);
     assert_eq!(out.code(), 5, "{}", out.stderr());
     let status = desk.status();
-    assert_eq!(status.acked_seq, 0, "an ack for events never written must not mark anything delivered");
+    assert_eq!(
+        status.acked_seq, 0,
+        "an ack for events never written must not mark anything delivered"
+    );
     assert_eq!(status.events_waiting, 2);
     assert!(status.problems.iter().any(|p| p.code == "ack_ahead"));
 }
@@ -183,7 +243,10 @@ fn ack_seq_behind_resends_from_there_and_warns() {
     let out = desk.sync(&ep.url, 20).success();
     assert_delivered_exactly_once(&ep.events(), &desk.outbox());
     let problems = out.json()["status"]["problems"].clone();
-    assert!(problems.to_string().contains("endpoint_lost_data"), "a supervisor must be told: {problems}");
+    assert!(
+        problems.to_string().contains("endpoint_lost_data"),
+        "a supervisor must be told: {problems}"
+    );
 }
 
 #[test]
@@ -196,7 +259,15 @@ fn a_409_conflict_stops_and_keeps_events() {
     let other = DeskFixture::new(3);
     let out = other.sync(&ep.url, 20);
     assert_eq!(out.code(), 5, "{}", out.stderr());
-    assert!(other.status().problems.iter().any(|p| p.code == "seq_conflict"));
+    assert!(other
+        .status()
+        .problems
+        .iter()
+        .any(|p| p.code == "seq_conflict"));
     assert_eq!(other.status().events_waiting, 3);
-    assert_eq!(ep.events().len(), 2, "the conflicting request stores nothing");
+    assert_eq!(
+        ep.events().len(),
+        2,
+        "the conflicting request stores nothing"
+    );
 }

@@ -85,6 +85,24 @@ impl Desk {
         Ok(holds)
     }
 
+    /// Holds closed in `(from, to]`, most recently closed first (the handoff
+    /// sheet's "closed during the shift"); uses the `closed_at` index so years
+    /// of history cost nothing.
+    pub fn closed_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<HoldSummary>> {
+        let sql = format!(
+            "SELECT {HOLD_COLUMNS} FROM hold WHERE status != 'open' AND closed_at > ?1 AND closed_at <= ?2"
+        );
+        let (from, to) = (crate::time::utc_text(from), crate::time::utc_text(to));
+        let mut holds = query_holds(&self.conn, &sql, [from, to], self, now)?;
+        holds.sort_by(board_order);
+        Ok(holds)
+    }
+
     pub fn hold(&self, hold_id: &str, now: DateTime<Utc>) -> Result<HoldSummary> {
         let sql = format!("SELECT {HOLD_COLUMNS} FROM hold WHERE hold_id = ?1");
         query_holds(&self.conn, &sql, [hold_id], self, now)?

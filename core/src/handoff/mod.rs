@@ -160,21 +160,16 @@ pub fn sheet(desk: &Desk, now: DateTime<Utc>, prepared_by: &Actor) -> Result<Han
     let ending = window(now - shift, now, tz);
     let next = window(now, now + shift, tz);
 
-    let all = desk.list_holds(now, true)?;
-    let (open, closed): (Vec<_>, Vec<_>) =
-        all.into_iter().partition(|h| h.status == HoldStatus::Open);
+    let open = desk.list_holds(now, false)?;
+    let closed = desk.closed_between(now - shift, now, now)?;
     let open_holds: Vec<SheetHold> = open
         .iter()
         .map(|h| sheet_hold(h, now, now + shift, tz))
         .collect();
-    // Closed holds arrive most recently closed first; keep those closed in
-    // (start, now]. A hold closed after `now` (a sheet planned in the past) is not shown.
+    // Closed in (start, now], most recently closed first.
     let closed_in_shift: Vec<ClosedHold> = closed
         .iter()
-        .filter_map(|h| {
-            let at = stored(h.closed_at.as_deref()?).ok()?;
-            (at > now - shift && at <= now).then(|| closed_hold(h, at, tz))
-        })
+        .filter_map(|h| Some(closed_hold(h, stored(h.closed_at.as_deref()?).ok()?, tz)))
         .collect();
 
     let summary = Summary {

@@ -6,8 +6,9 @@
 //!
 //! Pacing: the next wake is the tick interval after a good exchange, the
 //! backoff (or `Retry-After`) after a transient failure, 15 minutes after the
-//! endpoint refused the credentials, and only "sync now" after a problem that
-//! needs a person (400, 409, ack ahead). Pulling goes on while pushing is stopped.
+//! endpoint refused the credentials. After a problem that needs a person (400,
+//! 409, ack ahead) pushing pauses for an hour or until "sync now", while
+//! pulling goes on at the interval: ICE's "release now" must still arrive.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -71,6 +72,21 @@ impl SyncLoop {
     /// Start the loop on the current tokio runtime. Fails at once on unusable
     /// settings (URL, token) so the settings screen can say so.
     pub fn start(config: LoopConfig, env: SyncEnv) -> Result<SyncLoop, SyncError> {
+        let runtime = tokio::runtime::Handle::try_current().map_err(|_| SyncError::Config {
+            what: "sync".into(),
+            why:
+                "the sync loop must be started from within a tokio runtime; use SyncLoop::start_on"
+                    .into(),
+        })?;
+        Self::start_on(&runtime, config, env)
+    }
+
+    /// Start the loop on a given runtime (the desktop shell passes its own).
+    pub fn start_on(
+        runtime: &tokio::runtime::Handle,
+        config: LoopConfig,
+        env: SyncEnv,
+    ) -> Result<SyncLoop, SyncError> {
         let endpoint = Endpoint::new(&config.endpoint)?;
         let (tx, rx) = mpsc::channel(8);
         let initial = LoopStatus {
@@ -82,7 +98,7 @@ impl SyncLoop {
             error: None,
         };
         let (status_tx, status_rx) = watch::channel(initial);
-        let task = tokio::spawn(run(config, endpoint, env, rx, status_tx));
+        let task = runtime.spawn(run(config, endpoint, env, rx, status_tx));
         Ok(SyncLoop {
             commands: tx,
             status: status_rx,
@@ -140,7 +156,8 @@ async fn run(
         }
     };
     let mut next_wake = Instant::now();
-    let mut push_stopped = false;
+    // Set after a problem that needs a person: pulls go on, pushes wait for it or "sync now".
+    let mut push_paused_until: Option<Instant> = None;
     let mut attempt: u32 = 0;
     loop {
         let wait = next_wake.saturating_duration_since(Instant::now());
@@ -148,21 +165,26 @@ async fn run(
         tokio::select! {
             _ = sleep_until(next_wake) => {}
             command = commands.recv() => match command {
-                Some(Command::SyncNow) => { push_stopped = false; attempt = 0; }
+                Some(Command::SyncNow) => { push_paused_until = None; attempt = 0; }
                 Some(Command::Stop) | None => break,
             },
         }
         publish.send_modify(|s| s.syncing = true);
+        let push_stopped = push_paused_until.is_some_and(|t| Instant::now() < t);
         let (reachable, pause) = tick(&mut desk, &endpoint, &env, push_stopped, &mut attempt).await;
-        let (pause, stopped) = match pause {
-            Ok(p) => p,
+        let pause = match pause {
+            Ok((pause, push_pause)) => {
+                if let Some(p) = push_pause {
+                    push_paused_until = Some(Instant::now() + p);
+                }
+                pause
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "sync loop could not record its work");
                 publish.send_modify(|s| s.error = Some(e.to_string()));
-                (None, push_stopped)
+                None
             }
         };
-        push_stopped = stopped;
         next_wake = Instant::now() + pause.unwrap_or(config.interval);
         let sync = status(desk.conn()).ok();
         publish.send_modify(|s| {
@@ -178,10 +200,11 @@ async fn run(
     });
 }
 
-type Pause = Result<(Option<Duration>, bool), SyncError>;
+/// (pause before the next wake-up, None: the interval; pause pushing for this long).
+type Pause = Result<(Option<Duration>, Option<Duration>), SyncError>;
 
 /// One wake-up: probe, then exchange. Returns whether the endpoint answered,
-/// how long to pause (None: the normal interval) and whether pushing is stopped.
+/// and the pauses.
 async fn tick(
     desk: &mut Desk,
     endpoint: &Endpoint,
@@ -208,7 +231,7 @@ async fn tick(
             return (
                 false,
                 recorded
-                    .map(|_| (Some(backoff), push_stopped))
+                    .map(|_| (Some(backoff), None))
                     .map_err(SyncError::from),
             );
         }
@@ -231,15 +254,16 @@ async fn tick(
     let pause = match round.end {
         RoundEnd::Complete => {
             *attempt = 0;
-            (None, push_stopped)
+            (None, None)
         }
         RoundEnd::Retry { wait, .. } => {
             *attempt = attempt.saturating_add(1);
-            (Some(wait), push_stopped)
+            (Some(wait), None)
         }
-        RoundEnd::Stopped(Problem::CredentialsRefused { .. }) => (Some(CREDENTIALS_RETRY), false),
-        RoundEnd::Stopped(p) if p.stops_push() => (Some(STOPPED_RETRY), true),
-        RoundEnd::Stopped(_) => (None, push_stopped),
+        // Pulling would be refused too: the whole loop waits.
+        RoundEnd::Stopped(Problem::CredentialsRefused { .. }) => (Some(CREDENTIALS_RETRY), None),
+        RoundEnd::Stopped(p) if p.stops_push() => (None, Some(STOPPED_RETRY)),
+        RoundEnd::Stopped(_) => (None, None),
     };
     (true, Ok(pause))
 }

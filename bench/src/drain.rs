@@ -1,0 +1,151 @@
+//! (d) A desk back online with 10,000 events queued: how long the real sync
+//! client (`wso_core::sync::Session::run_until_empty`, the code the app and
+//! `wsoctl sync` run) takes to deliver them to the reference endpoint on
+//! loopback, against a bare HTTP client posting the very same request bodies
+//! back to back. The gap is what the desk's own work costs: reading batches
+//! from SQLite and recording each acknowledgement durably before the next.
+//!
+//! Each run gets its own endpoint process with an empty database, because the
+//! endpoint deduplicates what it already holds.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::Utc;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
+use serde_json::{json, Value};
+use wso_core::sync::{outbox, Endpoint, EndpointConfig, Session, SyncEnv};
+
+use crate::fixture::demo_desk;
+use crate::report::{Row, Table, Verdict};
+
+const TOKEN: &str = "bench-desk-token";
+
+/// A running `wso-endpoint serve` on 127.0.0.1:0, killed on drop.
+struct EndpointProcess {
+    child: Child,
+    url: String,
+}
+
+impl EndpointProcess {
+    fn start(bin: &Path, db: &Path, desk_id: &str) -> EndpointProcess {
+        let mut child = Command::new(bin)
+            .args(["serve", "--db"])
+            .arg(db)
+            .args(["--listen", "127.0.0.1:0", "--token", &format!("{desk_id}={TOKEN}")])
+            .env("WSO_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {}: {e}", bin.display()));
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("endpoint stdout");
+        BufReader::new(stdout).read_line(&mut line).expect("endpoint's first line");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("endpoint said {line:?} instead of its address"))
+            .to_owned();
+        EndpointProcess { child, url }
+    }
+}
+
+impl Drop for EndpointProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Every push body the desk will send, built once, outside the timing.
+fn bodies(conn: &rusqlite::Connection, facility_id: &str, batch: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut after = 0;
+    loop {
+        let events = outbox::batch(conn, after, batch).expect("reading the outbox");
+        let Some(last) = events.last() else { break };
+        after = last["seq"].as_i64().expect("seq");
+        out.push(json!({ "facility_id": facility_id, "events": events }).to_string());
+    }
+    out
+}
+
+/// POST the bodies one after another on one pooled connection; every answer must be 200.
+async fn raw_post(url: &str, desk_id: &str, bodies: &[String]) -> Duration {
+    let http = reqwest::Client::new();
+    let target = format!("{url}/v1/desks/{desk_id}/events");
+    let start = Instant::now();
+    for body in bodies {
+        let resp = http
+            .post(&target)
+            .header(AUTHORIZATION, format!("Bearer {TOKEN}"))
+            .header(CONTENT_TYPE, "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .expect("raw push");
+        let status = resp.status();
+        let text = resp.bytes().await.expect("raw push answer");
+        assert!(status.is_success(), "raw push got {status}: {}", String::from_utf8_lossy(&text));
+    }
+    start.elapsed()
+}
+
+pub fn run(dir: &Path, events: usize, endpoint_bin: &Path, table: &mut Table) {
+    let now = Utc::now();
+    let mut bench = demo_desk(dir, "drain", now);
+    bench.fast_fill(true);
+    // Book and release: two events per hold, and the open set stays small.
+    bench.closed_holds("drain", events.saturating_sub(4) / 2, now);
+    bench.fast_fill(false);
+    let desk_id = bench.desk.desk_id().to_owned();
+    let facility_id = bench.desk.facility().id.clone();
+    let queued = outbox::state(bench.desk.conn()).expect("outbox").waiting();
+    let batch = outbox::state(bench.desk.conn()).expect("outbox").batch_size;
+    let bodies = bodies(bench.desk.conn(), &facility_id, batch);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+
+    // Raw before and after the desk's drain: the mean of the two is the
+    // comparison, so drift in machine load does not favour either side.
+    let db = |n: &str| -> PathBuf { dir.join(format!("endpoint-{n}.db")) };
+    let raw_before = {
+        let ep = EndpointProcess::start(endpoint_bin, &db("raw1"), &desk_id);
+        runtime.block_on(raw_post(&ep.url, &desk_id, &bodies))
+    };
+    let (desk_time, batches) = {
+        let ep = EndpointProcess::start(endpoint_bin, &db("desk"), &desk_id);
+        let endpoint = Endpoint::new(&EndpointConfig::new(ep.url.clone(), TOKEN)).expect("endpoint config");
+        let mut session = Session::new(&mut bench.desk, &endpoint, SyncEnv::default());
+        let start = Instant::now();
+        let report = runtime
+            .block_on(session.run_until_empty(Duration::from_secs(120)))
+            .expect("sync drain");
+        (start.elapsed(), report.batches_sent)
+    };
+    let left = outbox::state(bench.desk.conn()).expect("outbox").waiting();
+    assert_eq!(left, 0, "the drain left {left} events in the outbox");
+    let raw_after = {
+        let ep = EndpointProcess::start(endpoint_bin, &db("raw2"), &desk_id);
+        runtime.block_on(raw_post(&ep.url, &desk_id, &bodies))
+    };
+    let raw = (raw_before + raw_after) / 2;
+    let share = raw.as_secs_f64() / desk_time.as_secs_f64();
+    table.add(Row {
+        figure: format!("(d) sync drain, {queued} events, {batches} pushes + pull"),
+        measured: format!("{:.2} s", desk_time.as_secs_f64()),
+        compared: format!(
+            "raw HTTP, same {} bodies: {:.2} s / {:.2} s",
+            bodies.len(),
+            raw_before.as_secs_f64(),
+            raw_after.as_secs_f64()
+        ),
+        ratio: format!("{:.0}% of raw", share * 100.0),
+        target: "<= 5 s and >= 70% of raw".into(),
+        verdict: Verdict::from(desk_time.as_secs_f64() <= 5.0 && share >= 0.7),
+    });
+}
