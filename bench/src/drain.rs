@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
-use serde_json::{json, Value};
+use serde_json::json;
 use wso_core::sync::{outbox, Endpoint, EndpointConfig, Session, SyncEnv};
 
 use crate::fixture::demo_desk;

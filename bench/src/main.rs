@@ -51,6 +51,10 @@ struct Args {
     /// The wsoctl binary (default: beside this binary)
     #[arg(long)]
     wsoctl: Option<PathBuf>,
+    /// Instead of measuring: create a demo desk at PATH with `--open` open
+    /// holds (for bench/app-bench.sh) and exit
+    #[arg(long, value_name = "PATH")]
+    prepare_desk: Option<PathBuf>,
 }
 
 fn beside_me(name: &str) -> Option<PathBuf> {
@@ -82,8 +86,30 @@ fn machine() -> String {
     )
 }
 
+/// A demo desk (accounts as in the app's first run) with `open` live holds.
+fn prepare_desk(path: &Path, open: usize) -> ExitCode {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_stem().and_then(|s| s.to_str())) else {
+        eprintln!("wso-bench: --prepare-desk needs a file path such as /tmp/desk.db");
+        return ExitCode::from(2);
+    };
+    if path.exists() || path.extension().is_none_or(|e| e != "db") {
+        eprintln!("wso-bench: --prepare-desk wants a new PATH ending in .db; {} exists or does not", path.display());
+        return ExitCode::from(2);
+    }
+    let now = chrono::Utc::now();
+    let mut bench = fixture::demo_desk(dir, name, now);
+    bench.fast_fill(true);
+    bench.open_holds("app", open, now);
+    bench.fast_fill(false);
+    println!("{}", bench.path.display());
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
+    if let Some(path) = &args.prepare_desk {
+        return prepare_desk(path, args.open);
+    }
     let temp = tempfile::Builder::new().prefix("wso-bench").tempdir_in(args.dir.as_deref().unwrap_or(&std::env::temp_dir()));
     let temp = match temp {
         Ok(t) => t,

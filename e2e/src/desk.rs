@@ -49,7 +49,12 @@ impl TestDesk {
             &(today - Duration::days(5)).to_string(),
             now,
         )?;
-        Ok(TestDesk { dir, db, key_file, now })
+        Ok(TestDesk {
+            dir,
+            db,
+            key_file,
+            now,
+        })
     }
 
     pub fn open(&self) -> wso_core::Result<Desk> {
@@ -57,7 +62,12 @@ impl TestDesk {
     }
 
     /// Book a hold served `hours_ago`, as a deputy, straight into the store.
-    pub fn book(&self, booking_number: &str, family_name: &str, hours_ago: i64) -> wso_core::Result<KnownHold> {
+    pub fn book(
+        &self,
+        booking_number: &str,
+        family_name: &str,
+        hours_ago: i64,
+    ) -> wso_core::Result<KnownHold> {
         let mut desk = self.open()?;
         let deputy = desk.actor(DEPUTY.0)?;
         let served = self.now - Duration::hours(hours_ago);
@@ -87,13 +97,18 @@ impl TestDesk {
     /// The deadline of a hold served at `served`, as the board prints it:
     /// core's local text with date, time and offset spaced out.
     pub fn deadline_text(&self, served: DateTime<Utc>) -> String {
-        let tz = self.open().map(|d| d.facility().timezone).unwrap_or(chrono_tz::UTC);
+        let tz = self
+            .open()
+            .map(|d| d.facility().timezone)
+            .unwrap_or(chrono_tz::UTC);
         let deadline = deadline_for(served, Authority::Wso48h).unwrap_or(served);
         board_time_text(&local_text(deadline, tz))
     }
 
     pub fn timezone(&self) -> chrono_tz::Tz {
-        self.open().map(|d| d.facility().timezone).unwrap_or(chrono_tz::UTC)
+        self.open()
+            .map(|d| d.facility().timezone)
+            .unwrap_or(chrono_tz::UTC)
     }
 
     pub fn open_booking_numbers(&self) -> wso_core::Result<Vec<String>> {
@@ -111,5 +126,8 @@ pub fn board_time_text(rfc3339_local: &str) -> String {
     let (date, rest) = rfc3339_local.split_at(10);
     let time = &rest[1..9];
     let offset = &rest[9..];
-    format!("{date} {time} {}", if offset == "Z" { "+00:00" } else { offset })
+    format!(
+        "{date} {time} {}",
+        if offset == "Z" { "+00:00" } else { offset }
+    )
 }

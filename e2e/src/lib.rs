@@ -38,7 +38,9 @@ fn tauri_driver() -> PathBuf {
     if let Some(p) = std::env::var_os("TAURI_DRIVER") {
         return PathBuf::from(p);
     }
-    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_default();
+    let home = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_default();
     let cargo_bin = home.join(".cargo/bin/tauri-driver");
     if cargo_bin.exists() {
         cargo_bin
@@ -62,24 +64,40 @@ impl Window {
     pub async fn start(db: &Path, key_file: &Path) -> Result<Window> {
         let app = app_binary();
         if !app.exists() {
-            return Err(format!("{} is missing: build it with `cargo build -p wso-desk`", app.display()).into());
+            return Err(format!(
+                "{} is missing: build it with `cargo build -p wso-desk`",
+                app.display()
+            )
+            .into());
         }
         let port = free_port()?;
         let native_port = free_port()?;
         let mut command = Command::new(tauri_driver());
         command
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
             // The app inherits these through tauri-driver and WebKitWebDriver.
             .env("WSO_DB", db)
             .env("WSO_DB_KEY_FILE", key_file)
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            // A log file, not our stderr: a driver that outlives a killed test
+            // must not hold the test runner's output pipe open.
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+            .stderr(log_file(db)?);
         // Own process group, so a failed test can take the app down with the driver.
         std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let driver = command.spawn().map_err(|e| format!("starting tauri-driver: {e}"))?;
-        let mut window = Window { client: connect(port, &app).await?, driver };
+        let driver = command
+            .spawn()
+            .map_err(|e| format!("starting tauri-driver: {e}"))?;
+        let mut window = Window {
+            client: connect(port, &app).await?,
+            driver,
+        };
         window.wait_for_title().await?;
         Ok(window)
     }
@@ -87,7 +105,13 @@ impl Window {
     async fn wait_for_title(&mut self) -> Result<()> {
         let deadline = Instant::now() + PATIENCE;
         loop {
-            if self.client.title().await.map(|t| t == "WSO Desk").unwrap_or(false) {
+            if self
+                .client
+                .title()
+                .await
+                .map(|t| t == "WSO Desk")
+                .unwrap_or(false)
+            {
                 return Ok(());
             }
             if Instant::now() > deadline {
@@ -111,11 +135,20 @@ impl Window {
     }
 
     pub async fn find(&self, locator: Locator<'_>) -> Result<Element> {
-        Ok(self.client.wait().at_most(PATIENCE).for_element(locator).await?)
+        Ok(self
+            .client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(locator)
+            .await?)
     }
 
     pub async fn button(&self, text: &str) -> Result<Element> {
-        self.find(Locator::XPath(&format!("//button[normalize-space(.)={}]", xpath_literal(text)))).await
+        self.find(Locator::XPath(&format!(
+            "//button[normalize-space(.)={}]",
+            xpath_literal(text)
+        )))
+        .await
     }
 
     pub async fn click(&self, button_text: &str) -> Result<()> {
@@ -126,7 +159,10 @@ impl Window {
     /// The input or select whose visible label is `label` (also its accessible name).
     pub async fn field(&self, label: &str) -> Result<Element> {
         let label_el = self
-            .find(Locator::XPath(&format!("//label[normalize-space(.)={}]", xpath_literal(label))))
+            .find(Locator::XPath(&format!(
+                "//label[normalize-space(.)={}]",
+                xpath_literal(label)
+            )))
             .await?;
         let id = label_el
             .attr("for")
@@ -192,13 +228,22 @@ impl Window {
         Ok(())
     }
 
-    /// Save a PNG of the window (WebDriver screenshot) for a person to look at.
+    /// Save a PNG of the whole X screen (the window fills it) for a person to
+    /// look at. WebKitWebDriver's own screenshot hangs under Xvfb, so this
+    /// uses ImageMagick's `import` (the real one, not /usr/local's stand-in).
     pub async fn screenshot(&self, path: &Path) -> Result<()> {
-        let png = self.client.screenshot().await?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        std::fs::write(path, png)?;
+        // Let the last repaint land.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let status = Command::new("/usr/bin/import")
+            .args(["-window", "root"])
+            .arg(path)
+            .status()?;
+        if !status.success() {
+            return Err(format!("import could not capture the screen: {status}").into());
+        }
         Ok(())
     }
 }
@@ -212,13 +257,31 @@ impl Drop for Window {
     }
 }
 
+fn log_file(db: &Path) -> Result<Stdio> {
+    let path = db.with_extension("driver.log");
+    Ok(Stdio::from(std::fs::File::create(path)?))
+}
+
+/// Run one test's body with a time limit, so a hung WebDriver call fails the
+/// test instead of hanging CI.
+pub async fn within<F: std::future::Future<Output = Result<()>>>(body: F) -> Result<()> {
+    match tokio::time::timeout(Duration::from_secs(120), body).await {
+        Ok(result) => result,
+        Err(_) => Err("the test took longer than 120 s".into()),
+    }
+}
+
 async fn connect(port: u16, app: &Path) -> Result<Client> {
     let caps = json!({ "tauri:options": { "application": app, "args": [] } });
     let caps = caps.as_object().cloned().unwrap_or_default();
     let url = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + PATIENCE;
     loop {
-        match ClientBuilder::native().capabilities(caps.clone()).connect(&url).await {
+        match ClientBuilder::native()
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
             Ok(client) => return Ok(client),
             Err(e) if Instant::now() < deadline => {
                 let _ = e;

@@ -40,7 +40,9 @@ impl Announced {
     pub fn due(&mut self, holds: &[HoldSummary]) -> Vec<Alert> {
         let mut alerts = Vec::new();
         for hold in holds {
-            let Some(urgency) = hold.urgency else { continue };
+            let Some(urgency) = hold.urgency else {
+                continue;
+            };
             if urgency < Urgency::Warning {
                 continue;
             }

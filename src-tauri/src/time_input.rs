@@ -61,7 +61,10 @@ mod tests {
 
     #[test]
     fn empty_means_now() {
-        assert_eq!(facility_time("at", " ", New_York, now()).unwrap(), "2026-11-27T15:00:00Z");
+        assert_eq!(
+            facility_time("at", " ", New_York, now()).unwrap(),
+            "2026-11-27T15:00:00Z"
+        );
     }
 
     #[test]

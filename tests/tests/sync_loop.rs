@@ -4,9 +4,12 @@
 
 use std::time::Duration;
 
-use wso_core::sync::{BackoffPolicy, EndpointConfig, LoopConfig, LoopStatus, SyncEnv, SyncLoop};
+use wso_core::sync::{
+    test_connection, BackoffPolicy, EndpointConfig, LoopConfig, LoopStatus, SyncEnv, SyncLoop,
+};
 use wso_tests::{
-    assert_delivered_exactly_once, free_port, DeskFixture, EndpointOptions, EndpointProcess, TOKEN,
+    assert_delivered_exactly_once, free_port, DeskFixture, EndpointOptions, EndpointProcess,
+    DESK_ID, FACILITY_ID, TOKEN,
 };
 
 fn config(desk: &DeskFixture, url: &str, interval: Duration) -> LoopConfig {
@@ -63,16 +66,21 @@ async fn the_loop_drains_the_outbox_and_sync_now_wakes_it() {
     let ep = EndpointProcess::start(desk.dir.path(), &EndpointOptions::default());
     // A long interval: after the first pass only "sync now" can explain a second one.
     let sync = SyncLoop::start(config(&desk, &ep.url, Duration::from_secs(3600)), env()).unwrap();
+    let t0 = std::time::Instant::now();
     let status = wait_for(&sync, "the first drain", drained).await;
+    eprintln!("T first drain {:?}", t0.elapsed());
     assert_eq!(status.reachable, Some(true));
     desk.open_holds(1);
+    eprintln!("T opened {:?}", t0.elapsed());
     sync.sync_now();
     wait_for(&sync, "the drain after sync now", |s| {
         drained(s) && s.sync.as_ref().is_some_and(|x| x.last_seq == 3)
     })
     .await;
+    eprintln!("T second {:?}", t0.elapsed());
     assert_delivered_exactly_once(&ep.events(), &desk.outbox());
     sync.stop().await;
+    eprintln!("T stopped {:?}", t0.elapsed());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -101,4 +109,38 @@ fn plain_http_to_another_host_is_refused_at_start() {
         env(),
     );
     assert!(refused.is_err(), "the settings screen must be told at once");
+}
+
+#[tokio::test]
+async fn test_connection_checks_reachability_and_the_token() {
+    let desk = DeskFixture::new(0);
+    let ep = EndpointProcess::start(desk.dir.path(), &EndpointOptions::default());
+    let now = chrono::Utc::now();
+    let good = test_connection(
+        &EndpointConfig::new(&ep.url, TOKEN),
+        DESK_ID,
+        FACILITY_ID,
+        now,
+    )
+    .await
+    .unwrap();
+    assert!(good.reachable && good.credentials_accepted, "{good:?}");
+    assert_eq!(good.acked_seq, Some(0));
+    let bad = test_connection(
+        &EndpointConfig::new(&ep.url, "wrong"),
+        DESK_ID,
+        FACILITY_ID,
+        now,
+    )
+    .await
+    .unwrap();
+    assert!(bad.reachable && !bad.credentials_accepted);
+    assert!(bad.message.contains("credentials"), "{}", bad.message);
+    let down = format!("http://127.0.0.1:{}", free_port());
+    let gone = test_connection(&EndpointConfig::new(down, TOKEN), DESK_ID, FACILITY_ID, now)
+        .await
+        .unwrap();
+    assert!(!gone.reachable);
+    // Nothing was sent: a check must never deliver or write anything.
+    assert!(ep.events().is_empty());
 }

@@ -202,10 +202,16 @@ fn kill_9_mid_push_then_resume_loses_and_doubles_nothing() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    wait_a_moment(2500);
+    // Kill as soon as a batch is stored: its acknowledgement is still 700 ms away.
+    let started = Instant::now();
+    while ep.events().is_empty() && started.elapsed() < Duration::from_secs(30) {
+        wait_a_moment(50);
+    }
     child.kill().unwrap(); // SIGKILL on Unix: no cleanup runs
     child.wait().unwrap();
     let partial = ep.events().len();
+    let acked = desk.status().acked_seq;
+    assert!(acked < partial as i64, "the desk died before recording the last acknowledgement");
     assert!(
         partial > 0 && partial < 24,
         "the kill must land mid-push (stored {partial})"

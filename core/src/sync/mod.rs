@@ -10,27 +10,36 @@
 //! - `outbox` / `pull`: the SQLite side, each answer recorded in one transaction;
 //! - `session`: one exchange (`sync_once`) and `run_until_empty(max_wait)`;
 //! - `background`: the app's loop (tick, "sync now", stop, health probe);
-//! - `status`: what the window, the handoff sheet and `wsoctl sync` show.
+//! - `status`: what the window, the handoff sheet and `wsoctl sync` show;
+//! - `check` / `settings`: "Test connection" and the endpoint settings
+//!   (URL and token in the encrypted database, admins only).
 //!
 //! Time and randomness come in through [`Clock`] and [`Jitter`]: only the
 //! edges read the real clock or draw random numbers.
 
 pub mod background;
+pub mod check;
 pub mod client;
 pub mod decision;
 pub mod outbox;
 pub mod problem;
 pub mod pull;
 pub mod session;
+pub mod settings;
 pub mod status;
+
+#[cfg(test)]
+mod store_tests;
 
 use chrono::{DateTime, Utc};
 
 pub use background::{LoopConfig, LoopStatus, SyncLoop};
+pub use check::{test_connection, ConnectionCheck};
 pub use client::{Endpoint, EndpointConfig};
 pub use decision::BackoffPolicy;
 pub use problem::{Problem, ProblemView, Rejection, Transient};
 pub use session::{Round, RoundEnd, RoundReport, Session, SyncEnv};
+pub use settings::{endpoint_config, endpoint_settings, save_endpoint_settings, EndpointSettings};
 pub use status::{status, SyncStatus};
 
 /// Where "now" comes from. The app and `wsoctl` use [`SystemClock`]; tests pass their own.

@@ -84,17 +84,18 @@ pub fn run(ctx: &Context, args: SyncArgs) -> CliResult {
                 .run_until_empty(Duration::from_secs(args.max_wait))
                 .await;
         }
+        // `waiting` is filled in below, from the outbox after the run.
         let round = session.sync_once().await?;
         match round.end {
             RoundEnd::Complete => Ok(round.report),
             RoundEnd::Retry { why, .. } => Err(SyncError::GaveUp {
                 why,
                 waited_seconds: 0,
-                waiting: -1,
+                waiting: 0,
             }),
             RoundEnd::Stopped(problem) => Err(SyncError::Stopped {
                 problem,
-                waiting: -1,
+                waiting: 0,
             }),
         }
     });

@@ -1,0 +1,4 @@
+//! Plain tauri-build: no commands, no plugins.
+fn main() {
+    tauri_build::build()
+}
