@@ -38,6 +38,9 @@ impl Announced {
     /// them sent. A hold first seen past several thresholds gets one alert,
     /// for the most pressing one: three at once would only be noise.
     pub fn due(&mut self, holds: &[HoldSummary]) -> Vec<Alert> {
+        // Forget holds that were closed, so memory stays as small as the board.
+        self.0
+            .retain(|(id, _)| holds.iter().any(|h| &h.hold_id == id));
         let mut alerts = Vec::new();
         for hold in holds {
             let Some(urgency) = hold.urgency else {
@@ -121,4 +124,95 @@ pub fn spawn(app: AppHandle) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{DateTime, Duration, Utc};
+    use wso_core::time::parse_instant;
+
+    /// The demo desk: holds served 45h17m, 41h17m, 10h17m and 2h17m before `t0`.
+    fn demo() -> (tempfile::TempDir, wso_core::Desk, DateTime<Utc>) {
+        let dir = tempfile::tempdir().unwrap();
+        let t0 = parse_instant("t0", "2026-11-27T15:00:00Z").unwrap();
+        let desk = wso_core::demo::create(&dir.path().join("d.db"), None, t0).unwrap();
+        (dir, desk, t0)
+    }
+
+    fn booking_and_level(
+        alerts: &[Alert],
+        desk: &wso_core::Desk,
+        at: DateTime<Utc>,
+    ) -> Vec<(String, Urgency)> {
+        let holds = desk.list_holds(at, false).unwrap();
+        alerts
+            .iter()
+            .map(|a| {
+                let h = holds.iter().find(|h| h.hold_id == a.hold_id).unwrap();
+                (h.booking_number.clone(), a.urgency)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_threshold_is_announced_once_per_hold() {
+        let (_dir, desk, t0) = demo();
+        let mut announced = Announced::default();
+        // 2h43m left on B26-10331: warning. The others are further off.
+        let first = announced.due(&desk.list_holds(t0, false).unwrap());
+        assert_eq!(
+            booking_and_level(&first, &desk, t0),
+            [("B26-10331".to_owned(), Urgency::Warning)]
+        );
+        // Fifteen seconds later nothing changed: nothing is repeated.
+        let t1 = t0 + Duration::seconds(15);
+        assert!(announced
+            .due(&desk.list_holds(t1, false).unwrap())
+            .is_empty());
+        // Two hours on, 43 minutes left: urgent, announced once more.
+        let t2 = t0 + Duration::hours(2);
+        let second = announced.due(&desk.list_holds(t2, false).unwrap());
+        assert_eq!(
+            booking_and_level(&second, &desk, t2),
+            [("B26-10331".to_owned(), Urgency::Urgent)]
+        );
+    }
+
+    #[test]
+    fn an_overdue_hold_says_release_required_and_names_no_person() {
+        let (_dir, desk, t0) = demo();
+        let mut announced = Announced::default();
+        let t = t0 + Duration::hours(3);
+        let alerts = announced.due(&desk.list_holds(t, false).unwrap());
+        let levels = booking_and_level(&alerts, &desk, t);
+        // First seen past several thresholds: one alert, the most pressing.
+        assert!(
+            levels.contains(&("B26-10331".to_owned(), Urgency::Overdue)),
+            "{levels:?}"
+        );
+        assert!(
+            levels.contains(&("B26-10298".to_owned(), Urgency::Warning)),
+            "{levels:?}"
+        );
+        assert_eq!(levels.len(), 2);
+        let overdue = alerts
+            .iter()
+            .find(|a| a.urgency == Urgency::Overdue)
+            .unwrap();
+        assert_eq!(overdue.title, "RELEASE REQUIRED");
+        for a in &alerts {
+            // Notifications can show on a screen anyone at the desk sees.
+            assert!(
+                !a.body.contains("Nguy") && !a.body.contains("Garc"),
+                "{}",
+                a.body
+            );
+        }
+        // Once overdue, the lower thresholds are never announced afterwards.
+        assert!(announced
+            .due(&desk.list_holds(t + Duration::hours(1), false).unwrap())
+            .iter()
+            .all(|a| a.hold_id != overdue.hold_id));
+    }
 }

@@ -66,21 +66,16 @@ async fn the_loop_drains_the_outbox_and_sync_now_wakes_it() {
     let ep = EndpointProcess::start(desk.dir.path(), &EndpointOptions::default());
     // A long interval: after the first pass only "sync now" can explain a second one.
     let sync = SyncLoop::start(config(&desk, &ep.url, Duration::from_secs(3600)), env()).unwrap();
-    let t0 = std::time::Instant::now();
     let status = wait_for(&sync, "the first drain", drained).await;
-    eprintln!("T first drain {:?}", t0.elapsed());
     assert_eq!(status.reachable, Some(true));
     desk.open_holds(1);
-    eprintln!("T opened {:?}", t0.elapsed());
     sync.sync_now();
     wait_for(&sync, "the drain after sync now", |s| {
         drained(s) && s.sync.as_ref().is_some_and(|x| x.last_seq == 3)
     })
     .await;
-    eprintln!("T second {:?}", t0.elapsed());
     assert_delivered_exactly_once(&ep.events(), &desk.outbox());
     sync.stop().await;
-    eprintln!("T stopped {:?}", t0.elapsed());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
