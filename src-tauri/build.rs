@@ -22,6 +22,11 @@ const COMMANDS: &[&str] = &[
     "users",
     "add_user",
     "unlock_user",
+    "sync_status",
+    "sync_now",
+    "endpoint_settings",
+    "save_endpoint_settings",
+    "test_endpoint_connection",
 ];
 
 fn main() {

@@ -84,7 +84,9 @@ impl BenchDesk {
     pub fn closed_holds(&mut self, tag: &str, n: usize, now: DateTime<Utc>) {
         let span = 180 * 86_400_i64;
         for i in 0..n {
-            let served = now - Duration::seconds(span) + Duration::seconds(span * i as i64 / n.max(1) as i64);
+            // Ends 2 h before now, so every release (served + 1 h) lies in the past.
+            let served = now - Duration::seconds(span) - Duration::hours(2)
+                + Duration::seconds(span * i as i64 / n.max(1) as i64);
             let hold = self
                 .desk
                 .open_hold(&self.deputy, &booking(tag, i, served), now)

@@ -12,7 +12,19 @@ use rand::Rng;
 fn init_refuses_an_existing_database() {
     let desk = TestDesk::new();
     let f = desk.dir.path().join("facility.toml");
-    let run = desk.run_stdin(&["init", "--facility", f.to_str().unwrap(), "--desk-id", "x", "--admin", "a2", "--password-stdin"], "another-pass-123");
+    let run = desk.run_stdin(
+        &[
+            "init",
+            "--facility",
+            f.to_str().unwrap(),
+            "--desk-id",
+            "x",
+            "--admin",
+            "a2",
+            "--password-stdin",
+        ],
+        "another-pass-123",
+    );
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert!(run.stderr.contains("never overwritten"), "{}", run.stderr);
     desk.run(&["audit", "verify"]).ok();
@@ -22,17 +34,35 @@ fn init_refuses_an_existing_database() {
 fn bad_facility_file_is_refused_with_line_and_field() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("facility.toml");
-    std::fs::write(&f, common::FACILITY.replace("shift_hours = 12", "shift_hours = 30")).unwrap();
+    std::fs::write(
+        &f,
+        common::FACILITY.replace("shift_hours = 12", "shift_hours = 30"),
+    )
+    .unwrap();
     let db = dir.path().join("d.db");
     let out = Command::new(common::wsoctl_path())
-        .args(["--db", db.to_str().unwrap(), "init", "--facility", f.to_str().unwrap(), "--desk-id", "d", "--admin", "a", "--password-stdin"])
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "init",
+            "--facility",
+            f.to_str().unwrap(),
+            "--desk-id",
+            "d",
+            "--admin",
+            "a",
+            "--password-stdin",
+        ])
         .stdin(Stdio::null())
         .output()
         .unwrap();
     // No password on stdin is read as empty: but the facility is checked first.
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
-    assert!(stderr.contains("line 6") && stderr.contains("shift_hours"), "{stderr}");
+    assert!(
+        stderr.contains("line 6") && stderr.contains("shift_hours"),
+        "{stderr}"
+    );
     assert!(!db.exists(), "nothing created");
 }
 
@@ -41,10 +71,20 @@ fn wrong_or_missing_key_exits_1_naming_the_source() {
     let desk = TestDesk::new();
     let wrong = desk.dir.path().join("wrong.key");
     std::fs::write(&wrong, "ab".repeat(32)).unwrap();
-    let run = desk.run(&["hold", "list", "--json", "--db-key-file", wrong.to_str().unwrap()]);
+    let run = desk.run(&[
+        "hold",
+        "list",
+        "--json",
+        "--db-key-file",
+        wrong.to_str().unwrap(),
+    ]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("wrong.key"), "{}", run.stderr);
-    std::fs::rename(format!("{}.key", desk.db.display()), desk.dir.path().join("moved.key")).unwrap();
+    std::fs::rename(
+        format!("{}.key", desk.db.display()),
+        desk.dir.path().join("moved.key"),
+    )
+    .unwrap();
     let run = desk.run(&["hold", "list", "--json"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("desk.db.key"), "{}", run.stderr);
@@ -55,10 +95,19 @@ fn backup_restores_by_copying_back() {
     let desk = TestDesk::new();
     desk.open(&now_plus(-60), "K-1");
     let out = desk.dir.path().join("backup.db");
-    desk.run(&["backup", "--out", out.to_str().unwrap(), "--as", "admin"]).ok();
+    desk.run(&["backup", "--out", out.to_str().unwrap(), "--as", "admin"])
+        .ok();
     let key = format!("{}.key", desk.db.display());
     let run = Command::new(common::wsoctl_path())
-        .args(["--db", out.to_str().unwrap(), "--db-key-file", &key, "hold", "list", "--json"])
+        .args([
+            "--db",
+            out.to_str().unwrap(),
+            "--db-key-file",
+            &key,
+            "hold",
+            "list",
+            "--json",
+        ])
         .output()
         .unwrap();
     let holds: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
@@ -88,7 +137,11 @@ fn audit_verify_detects_tampering() {
         desk.raw().execute_batch(sql).unwrap();
         let run = desk.run(&["audit", "verify", "--json"]);
         assert_eq!(run.code, 1, "{what} must fail verification: {}", run.stdout);
-        assert!(run.stderr.contains("broken"), "{what}: names the broken record: {}", run.stderr);
+        assert!(
+            run.stderr.contains("broken"),
+            "{what}: names the broken record: {}",
+            run.stderr
+        );
     }
 }
 
@@ -116,7 +169,9 @@ fn kill_9_during_hold_open_leaves_all_or_nothing() {
         }
     }
     let conn = desk.raw();
-    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(integrity, "ok");
     let orphans: i64 = conn
         .query_row(
@@ -126,9 +181,17 @@ fn kill_9_during_hold_open_leaves_all_or_nothing() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(orphans, 0, "every hold has its event and every event its hold");
-    let holds: i64 = conn.query_row("SELECT count(*) FROM hold", [], |r| r.get(0)).unwrap();
-    assert!(holds >= completed, "a hold whose command finished is never lost ({holds} < {completed})");
+    assert_eq!(
+        orphans, 0,
+        "every hold has its event and every event its hold"
+    );
+    let holds: i64 = conn
+        .query_row("SELECT count(*) FROM hold", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        holds >= completed,
+        "a hold whose command finished is never lost ({holds} < {completed})"
+    );
     drop(conn);
     desk.run(&["audit", "verify"]).ok();
 }
@@ -136,12 +199,57 @@ fn kill_9_during_hold_open_leaves_all_or_nothing() {
 #[test]
 fn users_and_roles_from_the_command_line() {
     let desk = TestDesk::new();
-    let weak = desk.run_stdin(&["user", "add", "--username", "d2", "--full-name", "D Two", "--role", "deputy", "--password-stdin", "--as", "admin"], "password");
+    let weak = desk.run_stdin(
+        &[
+            "user",
+            "add",
+            "--username",
+            "d2",
+            "--full-name",
+            "D Two",
+            "--role",
+            "deputy",
+            "--password-stdin",
+            "--as",
+            "admin",
+        ],
+        "password",
+    );
     assert_eq!(weak.code, 3, "{}", weak.stderr);
     assert!(weak.stderr.contains("password"), "{}", weak.stderr);
-    let by_sup = desk.run_stdin(&["user", "add", "--username", "d3", "--full-name", "D3", "--role", "deputy", "--password-stdin", "--as", "sup"], "a-good-long-pass");
+    let by_sup = desk.run_stdin(
+        &[
+            "user",
+            "add",
+            "--username",
+            "d3",
+            "--full-name",
+            "D3",
+            "--role",
+            "deputy",
+            "--password-stdin",
+            "--as",
+            "sup",
+        ],
+        "a-good-long-pass",
+    );
     assert_eq!(by_sup.code, 3, "only admins add users: {}", by_sup.stderr);
-    let bad_role = desk.run_stdin(&["user", "add", "--username", "d4", "--full-name", "D4", "--role", "sheriff", "--password-stdin", "--as", "admin"], "a-good-long-pass");
+    let bad_role = desk.run_stdin(
+        &[
+            "user",
+            "add",
+            "--username",
+            "d4",
+            "--full-name",
+            "D4",
+            "--role",
+            "sheriff",
+            "--password-stdin",
+            "--as",
+            "admin",
+        ],
+        "a-good-long-pass",
+    );
     assert_eq!(bad_role.code, 2);
     let unknown = desk.run(&["user", "unlock", "ghost", "--as", "admin"]);
     assert_eq!(unknown.code, 4);

@@ -21,11 +21,30 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let (mut desk, _) = Desk::init(&dir.path().join("d.db"), None, FACILITY, "desk-1", "admin", "admin-pass-2026", now()).unwrap();
+    let (mut desk, _) = Desk::init(
+        &dir.path().join("d.db"),
+        None,
+        FACILITY,
+        "desk-1",
+        "admin",
+        "admin-pass-2026",
+        now(),
+    )
+    .unwrap();
     let admin = desk.actor("admin").unwrap();
-    desk.add_user(&admin, "sup", "Sup", Role::Supervisor, PW, now()).unwrap();
-    desk.add_user(&admin, "dep", "Dep", Role::Deputy, PW, now()).unwrap();
-    desk.add_officer(&admin, "WSO-1", "Officer", "2020-01-01", "2035-01-01", now()).unwrap();
+    desk.add_user(&admin, "sup", "Sup", Role::Supervisor, PW, now())
+        .unwrap();
+    desk.add_user(&admin, "dep", "Dep", Role::Deputy, PW, now())
+        .unwrap();
+    desk.add_officer(
+        &admin,
+        "WSO-1",
+        "Officer",
+        "2020-01-01",
+        "2035-01-01",
+        now(),
+    )
+    .unwrap();
     Fixture { dir, desk }
 }
 
@@ -48,31 +67,62 @@ type Action = fn(&mut Fixture, &Actor, usize) -> wso_core::Result<()>;
 
 /// (action, the least role allowed to do it)
 const MATRIX: &[(&str, Role, Action)] = &[
-    ("book a hold", Role::Deputy, |f, a, n| f.desk.open_hold(a, &new_hold(n), now()).map(drop)),
+    ("book a hold", Role::Deputy, |f, a, n| {
+        f.desk.open_hold(a, &new_hold(n), now()).map(drop)
+    }),
     ("record a move", Role::Deputy, |f, a, n| {
         let id = open_as_admin(f, n);
-        f.desk.move_hold(a, &id, "medical", "2026-11-27T13:30:00Z", now()).map(drop)
+        f.desk
+            .move_hold(a, &id, "medical", "2026-11-27T13:30:00Z", now())
+            .map(drop)
     }),
     ("record a transfer", Role::Deputy, |f, a, n| {
         let id = open_as_admin(f, n);
-        f.desk.transfer_hold(a, &id, "2026-11-27T13:30:00Z", "ERO 1", now()).map(drop)
+        f.desk
+            .transfer_hold(a, &id, "2026-11-27T13:30:00Z", "ERO 1", now())
+            .map(drop)
     }),
     ("record a release", Role::Deputy, |f, a, n| {
         let id = open_as_admin(f, n);
-        f.desk.release_hold(a, &id, "2026-11-27T13:30:00Z", "court_order", None, now()).map(drop)
+        f.desk
+            .release_hold(a, &id, "2026-11-27T13:30:00Z", "court_order", None, now())
+            .map(drop)
     }),
     ("correct a hold", Role::Supervisor, |f, a, n| {
         let id = open_as_admin(f, n);
-        f.desk.correct_hold(a, &id, "person.given_names", "Janet", "typo", now()).map(drop)
+        f.desk
+            .correct_hold(a, &id, "person.given_names", "Janet", "typo", now())
+            .map(drop)
     }),
     ("add an officer", Role::Supervisor, |f, a, n| {
-        f.desk.add_officer(a, &format!("WSO-X{n}"), "New", "2026-01-01", "2027-01-01", now()).map(drop)
+        f.desk
+            .add_officer(
+                a,
+                &format!("WSO-X{n}"),
+                "New",
+                "2026-01-01",
+                "2027-01-01",
+                now(),
+            )
+            .map(drop)
     }),
-    ("print the handoff sheet", Role::Supervisor, |f, a, _| handoff::sheet(&f.desk, now(), a).map(drop)),
-    ("review the audit log", Role::Supervisor, |f, a, _| f.desk.recent_audit(a, 10, now()).map(drop)),
-    ("add a user", Role::Admin, |f, a, n| f.desk.add_user(a, &format!("u{n}"), "U", Role::Deputy, PW, now()).map(drop)),
-    ("list users", Role::Admin, |f, a, _| f.desk.users(a).map(drop)),
-    ("unlock a user", Role::Admin, |f, a, _| f.desk.unlock_user(a, "dep", now())),
+    ("print the handoff sheet", Role::Supervisor, |f, a, _| {
+        handoff::sheet(&f.desk, now(), a).map(drop)
+    }),
+    ("review the audit log", Role::Supervisor, |f, a, _| {
+        f.desk.recent_audit(a, 10, now()).map(drop)
+    }),
+    ("add a user", Role::Admin, |f, a, n| {
+        f.desk
+            .add_user(a, &format!("u{n}"), "U", Role::Deputy, PW, now())
+            .map(drop)
+    }),
+    ("list users", Role::Admin, |f, a, _| {
+        f.desk.users(a).map(drop)
+    }),
+    ("unlock a user", Role::Admin, |f, a, _| {
+        f.desk.unlock_user(a, "dep", now())
+    }),
     ("take a backup", Role::Admin, |f, a, n| {
         let out = f.dir.path().join(format!("b{n}.db"));
         f.desk.backup(a, &out, now())
@@ -81,7 +131,10 @@ const MATRIX: &[(&str, Role, Action)] = &[
 
 fn open_as_admin(f: &mut Fixture, n: usize) -> String {
     let admin = f.desk.actor("admin").unwrap();
-    f.desk.open_hold(&admin, &new_hold(1000 + n), now()).unwrap().hold_id
+    f.desk
+        .open_hold(&admin, &new_hold(1000 + n), now())
+        .unwrap()
+        .hold_id
 }
 
 #[test]
@@ -89,14 +142,24 @@ fn role_matrix_every_action_every_role() {
     let mut f = fixture();
     let mut n = 0;
     for (what, least, action) in MATRIX {
-        for (user, role) in [("dep", Role::Deputy), ("sup", Role::Supervisor), ("admin", Role::Admin)] {
+        for (user, role) in [
+            ("dep", Role::Deputy),
+            ("sup", Role::Supervisor),
+            ("admin", Role::Admin),
+        ] {
             n += 1;
             let actor = f.desk.actor(user).unwrap();
             let result = action(&mut f, &actor, n);
             if role >= *least {
-                assert!(result.is_ok(), "{user} ({role:?}) must be able to {what}: {:?}", result.err());
+                assert!(
+                    result.is_ok(),
+                    "{user} ({role:?}) must be able to {what}: {:?}",
+                    result.err()
+                );
             } else {
-                let err = result.err().unwrap_or_else(|| panic!("{user} must not be able to {what}"));
+                let err = result
+                    .err()
+                    .unwrap_or_else(|| panic!("{user} must not be able to {what}"));
                 assert_eq!(err.code(), "forbidden", "{what} as {user}: {err}");
                 assert_eq!(err.exit_code(), 3);
             }
@@ -110,22 +173,47 @@ fn five_failures_in_15_minutes_lock_until_an_admin_unlocks() {
     let mut f = fixture();
     let t0 = now();
     for i in 0..4 {
-        assert!(f.desk.sign_in("dep", "wrong-password", t0 + Duration::minutes(i * 3)).is_err());
+        assert!(f
+            .desk
+            .sign_in("dep", "wrong-password", t0 + Duration::minutes(i * 3))
+            .is_err());
     }
     // Four failures: the right password still works.
-    assert!(f.desk.sign_in("dep", PW, t0 + Duration::minutes(13)).is_ok());
-    assert!(f.desk.sign_in("dep", "wrong-password", t0 + Duration::minutes(14)).is_err());
+    assert!(f
+        .desk
+        .sign_in("dep", PW, t0 + Duration::minutes(13))
+        .is_ok());
+    assert!(f
+        .desk
+        .sign_in("dep", "wrong-password", t0 + Duration::minutes(14))
+        .is_err());
     // Fifth failure within 15 minutes of the first four -> locked.
-    let err = f.desk.sign_in("dep", PW, t0 + Duration::minutes(15)).err().expect("locked");
+    let err = f
+        .desk
+        .sign_in("dep", PW, t0 + Duration::minutes(15))
+        .err()
+        .expect("locked");
     assert!(err.to_string().contains("locked"), "{err}");
     // No automatic unlock, even a week later.
     assert!(f.desk.sign_in("dep", PW, t0 + Duration::days(7)).is_err());
-    assert!(f.desk.actor("dep").is_err(), "a locked user cannot act from the CLI either");
+    assert!(
+        f.desk.actor("dep").is_err(),
+        "a locked user cannot act from the CLI either"
+    );
     let admin = f.desk.actor("admin").unwrap();
-    f.desk.unlock_user(&admin, "dep", t0 + Duration::days(7)).unwrap();
+    f.desk
+        .unlock_user(&admin, "dep", t0 + Duration::days(7))
+        .unwrap();
     assert!(f.desk.sign_in("dep", PW, t0 + Duration::days(7)).is_ok());
-    let actions: Vec<String> = wso_core::audit::recent(f.desk.conn(), 100).unwrap().into_iter().map(|r| format!("{}:{}", r.action, r.outcome)).collect();
-    assert!(actions.contains(&"user.lock:success".to_string()), "{actions:?}");
+    let actions: Vec<String> = wso_core::audit::recent(f.desk.conn(), 100)
+        .unwrap()
+        .into_iter()
+        .map(|r| format!("{}:{}", r.action, r.outcome))
+        .collect();
+    assert!(
+        actions.contains(&"user.lock:success".to_string()),
+        "{actions:?}"
+    );
     assert!(actions.contains(&"user.unlock:success".to_string()));
     assert!(actions.iter().filter(|a| *a == "sign_in:failure").count() >= 6);
     f.desk.verify().unwrap();
@@ -135,10 +223,16 @@ fn five_failures_in_15_minutes_lock_until_an_admin_unlocks() {
 fn failures_spread_over_more_than_15_minutes_do_not_lock() {
     let mut f = fixture();
     for i in 0..8 {
-        assert!(f.desk.sign_in("dep", "wrong-password", now() + Duration::minutes(i * 4)).is_err());
+        assert!(f
+            .desk
+            .sign_in("dep", "wrong-password", now() + Duration::minutes(i * 4))
+            .is_err());
     }
     // At most 4 failures fall in any 15-minute window.
-    assert!(f.desk.sign_in("dep", PW, now() + Duration::minutes(40)).is_ok());
+    assert!(f
+        .desk
+        .sign_in("dep", PW, now() + Duration::minutes(40))
+        .is_ok());
 }
 
 #[test]
@@ -148,19 +242,41 @@ fn admin_created_accounts_must_change_password_and_it_is_audited() {
     assert!(signed.must_change_password);
     let dep = signed.actor;
     assert!(f.desk.change_password(&dep, PW, "short", now()).is_err());
-    assert!(f.desk.change_password(&dep, PW, "password123", now()).is_err(), "blocklisted");
-    assert!(f.desk.change_password(&dep, "not-the-current", "another-good-pass", now()).is_err());
-    f.desk.change_password(&dep, PW, "another-good-pass", now()).unwrap();
+    assert!(
+        f.desk
+            .change_password(&dep, PW, "password123", now())
+            .is_err(),
+        "blocklisted"
+    );
+    assert!(f
+        .desk
+        .change_password(&dep, "not-the-current", "another-good-pass", now())
+        .is_err());
+    f.desk
+        .change_password(&dep, PW, "another-good-pass", now())
+        .unwrap();
     let again = f.desk.sign_in("dep", "another-good-pass", now()).unwrap();
     assert!(!again.must_change_password);
     let audit = wso_core::audit::recent(f.desk.conn(), 50).unwrap();
-    assert!(audit.iter().any(|r| r.action == "user.password_change" && r.actor == "dep"));
+    assert!(audit
+        .iter()
+        .any(|r| r.action == "user.password_change" && r.actor == "dep"));
 }
 
 #[test]
 fn unknown_username_and_wrong_password_read_the_same() {
     let mut f = fixture();
-    let a = f.desk.sign_in("nobody", "whatever-pass", now()).err().unwrap().to_string();
-    let b = f.desk.sign_in("dep", "whatever-pass", now()).err().unwrap().to_string();
+    let a = f
+        .desk
+        .sign_in("nobody", "whatever-pass", now())
+        .err()
+        .unwrap()
+        .to_string();
+    let b = f
+        .desk
+        .sign_in("dep", "whatever-pass", now())
+        .err()
+        .unwrap()
+        .to_string();
     assert_eq!(a, b, "the message must not reveal which usernames exist");
 }

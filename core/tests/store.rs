@@ -18,14 +18,24 @@ fn now() -> chrono::DateTime<chrono::Utc> {
 
 fn init(dir: &Path) -> std::path::PathBuf {
     let db = dir.join("desk.db");
-    Desk::init(&db, None, FACILITY, "desk-1", "admin", "admin-pass-2026", now()).unwrap();
+    Desk::init(
+        &db,
+        None,
+        FACILITY,
+        "desk-1",
+        "admin",
+        "admin-pass-2026",
+        now(),
+    )
+    .unwrap();
     db
 }
 
 fn raw_open(db: &Path) -> Connection {
     let key = std::fs::read_to_string(format!("{}.key", db.display())).unwrap();
     let conn = Connection::open(db).unwrap();
-    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.trim())).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.trim()))
+        .unwrap();
     conn
 }
 
@@ -34,16 +44,35 @@ fn fresh_database_is_current_and_reopens() {
     let dir = tempfile::tempdir().unwrap();
     let db = init(dir.path());
     let desk = Desk::open(&db, None).unwrap();
-    assert_eq!(migrations::user_version(desk.conn()).unwrap(), migrations::CURRENT_VERSION);
+    assert_eq!(
+        migrations::user_version(desk.conn()).unwrap(),
+        migrations::CURRENT_VERSION
+    );
     assert_eq!(desk.facility().name, "Pinellas County Jail");
-    let mode: String = desk.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
-    let sync: i64 = desk.conn().query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
-    let fk: i64 = desk.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
-    assert_eq!((mode.as_str(), sync, fk), ("wal", 2, 1), "WAL, synchronous=FULL (2), foreign keys on");
+    let mode: String = desk
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    let sync: i64 = desk
+        .conn()
+        .query_row("PRAGMA synchronous", [], |r| r.get(0))
+        .unwrap();
+    let fk: i64 = desk
+        .conn()
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        (mode.as_str(), sync, fk),
+        ("wal", 2, 1),
+        "WAL, synchronous=FULL (2), foreign keys on"
+    );
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(format!("{}.key", db.display())).unwrap().permissions().mode();
+        let mode = std::fs::metadata(format!("{}.key", db.display()))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600, "key file readable by its owner only");
     }
 }
@@ -64,9 +93,16 @@ fn every_older_schema_upgrades_with_its_data() {
             conn.execute_batch(fixture).unwrap();
         }
         let desk = Desk::open(&db, None).unwrap();
-        assert_eq!(migrations::user_version(desk.conn()).unwrap(), migrations::CURRENT_VERSION, "from v{version}");
+        assert_eq!(
+            migrations::user_version(desk.conn()).unwrap(),
+            migrations::CURRENT_VERSION,
+            "from v{version}"
+        );
         let hold = desk.hold("h-v1", now()).unwrap();
-        assert_eq!(hold.family_name, "Nguyễn", "data kept across the upgrade from v{version}");
+        assert_eq!(
+            hold.family_name, "Nguyễn",
+            "data kept across the upgrade from v{version}"
+        );
         assert_eq!(hold.deadline_at.as_deref(), Some("2026-11-03T10:00:00Z"));
     }
 }
@@ -75,11 +111,22 @@ fn every_older_schema_upgrades_with_its_data() {
 fn newer_schema_is_refused_and_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let db = init(dir.path());
-    raw_open(&db).pragma_update(None, "user_version", migrations::CURRENT_VERSION + 1).unwrap();
+    raw_open(&db)
+        .pragma_update(None, "user_version", migrations::CURRENT_VERSION + 1)
+        .unwrap();
     let err = Desk::open(&db, None).err().expect("newer schema refused");
-    assert!(err.to_string().contains("newer than this WSO Desk"), "{err}");
-    let v: i64 = raw_open(&db).query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
-    assert_eq!(v, migrations::CURRENT_VERSION + 1, "the file is not touched");
+    assert!(
+        err.to_string().contains("newer than this WSO Desk"),
+        "{err}"
+    );
+    let v: i64 = raw_open(&db)
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        v,
+        migrations::CURRENT_VERSION + 1,
+        "the file is not touched"
+    );
 }
 
 #[test]
@@ -90,10 +137,19 @@ fn wrong_key_is_a_clear_error_and_touches_nothing() {
     let before = std::fs::read(&db).unwrap();
     let other = dir.path().join("other.key");
     std::fs::write(&other, "11".repeat(32)).unwrap();
-    let err = Desk::open(&db, Some(&other)).err().expect("wrong key refused");
+    let err = Desk::open(&db, Some(&other))
+        .err()
+        .expect("wrong key refused");
     assert_eq!(err.code(), "key");
-    assert!(err.to_string().contains("other.key"), "names the key source: {err}");
-    assert_eq!(std::fs::read(&db).unwrap(), before, "the database is untouched");
+    assert!(
+        err.to_string().contains("other.key"),
+        "names the key source: {err}"
+    );
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the database is untouched"
+    );
 }
 
 #[test]
@@ -101,7 +157,9 @@ fn missing_key_or_database_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = init(dir.path());
     let missing = dir.path().join("nowhere.key");
-    let err = Desk::open(&db, Some(&missing)).err().expect("missing key refused");
+    let err = Desk::open(&db, Some(&missing))
+        .err()
+        .expect("missing key refused");
     assert!(err.to_string().contains("nowhere.key"), "{err}");
     assert!(!missing.exists());
     let ghost = dir.path().join("ghost.db");
@@ -114,7 +172,17 @@ fn missing_key_or_database_creates_nothing() {
 fn init_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     let db = init(dir.path());
-    let err = Desk::init(&db, None, FACILITY, "desk-2", "admin", "admin-pass-2026", now()).err().unwrap();
+    let err = Desk::init(
+        &db,
+        None,
+        FACILITY,
+        "desk-2",
+        "admin",
+        "admin-pass-2026",
+        now(),
+    )
+    .err()
+    .unwrap();
     assert_eq!(err.exit_code(), 3);
     assert_eq!(Desk::open(&db, None).unwrap().desk_id(), "desk-1");
 }
@@ -125,7 +193,15 @@ fn no_plaintext_on_disk() {
     let db = init(dir.path());
     let mut desk = Desk::open(&db, None).unwrap();
     let sup = desk.actor("admin").unwrap();
-    desk.add_officer(&sup, "WSO-1", "Officer Plaintextcheck", "2020-01-01", "2035-01-01", now()).unwrap();
+    desk.add_officer(
+        &sup,
+        "WSO-1",
+        "Officer Plaintextcheck",
+        "2020-01-01",
+        "2035-01-01",
+        now(),
+    )
+    .unwrap();
     drop(desk);
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let path = entry.unwrap().path();
@@ -134,8 +210,17 @@ fn no_plaintext_on_disk() {
         }
         let bytes = std::fs::read(&path).unwrap();
         let text = String::from_utf8_lossy(&bytes);
-        for needle in ["SQLite format 3", "Plaintextcheck", "Pinellas", "CREATE TABLE"] {
-            assert!(!text.contains(needle), "{} holds plaintext '{needle}'", path.display());
+        for needle in [
+            "SQLite format 3",
+            "Plaintextcheck",
+            "Pinellas",
+            "CREATE TABLE",
+        ] {
+            assert!(
+                !text.contains(needle),
+                "{} holds plaintext '{needle}'",
+                path.display()
+            );
         }
     }
 }
@@ -149,9 +234,19 @@ fn damaged_file_is_moved_aside_not_deleted() {
         let admin = desk.actor("admin").unwrap();
         // Enough rows to spread over many pages.
         for i in 0..300 {
-            desk.add_officer(&admin, &format!("WSO-{i}"), &format!("Officer {i} {}", "x".repeat(100)), "2020-01-01", "2035-01-01", now()).unwrap();
+            desk.add_officer(
+                &admin,
+                &format!("WSO-{i}"),
+                &format!("Officer {i} {}", "x".repeat(100)),
+                "2020-01-01",
+                "2035-01-01",
+                now(),
+            )
+            .unwrap();
         }
-        desk.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").unwrap();
+        desk.conn()
+            .execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+            .unwrap();
     }
     // Scramble a page in the middle: page 1 (the key check) still decrypts.
     let mut bytes = std::fs::read(&db).unwrap();
@@ -170,7 +265,11 @@ fn damaged_file_is_moved_aside_not_deleted() {
         .filter(|n| n.contains("damaged"))
         .collect();
     assert_eq!(aside.len(), 1, "{aside:?}");
-    assert_eq!(std::fs::read(dir.path().join(&aside[0])).unwrap(), bytes, "kept byte for byte");
+    assert_eq!(
+        std::fs::read(dir.path().join(&aside[0])).unwrap(),
+        bytes,
+        "kept byte for byte"
+    );
 }
 
 #[test]
@@ -184,5 +283,8 @@ fn backup_opens_with_the_same_key() {
     let key = dir.path().join("desk.db.key");
     let copy = Desk::open(&out, Some(&key)).unwrap();
     assert_eq!(copy.facility().id, "pinellas-main");
-    assert!(store::key::key_path(&out, None).exists() == false, "the copy does not get a key file of its own");
+    assert!(
+        store::key::key_path(&out, None).exists() == false,
+        "the copy does not get a key file of its own"
+    );
 }

@@ -234,6 +234,90 @@ async fn a_deputy_cannot_edit_the_roster_but_a_supervisor_can() -> Result<()> {
     .await
 }
 
+#[tokio::test]
+#[ignore = "needs Xvfb + tauri-driver: run by scripts/test.sh"]
+async fn an_overdue_hold_comes_first_and_says_release_required() -> Result<()> {
+    within(async {
+        let desk = TestDesk::new()?;
+        // Served 49 hours ago: an hour past the 48-hour deadline.
+        let hold = desk.book("E2E-5005", "Moreau", 49)?;
+        let w = Window::start(&desk.db, &desk.key_file).await?;
+        w.sign_in(DEPUTY.0, DEPUTY.1).await?;
+        let first = w
+            .wait_text("tbody tr:first-child", &hold.booking_number)
+            .await?;
+        assert!(first.contains("RELEASE REQUIRED"), "{first}");
+        assert!(first.contains(&hold.deadline_local), "{first}");
+        let left = w
+            .wait_text("tbody tr:first-child td.countdown", "-")
+            .await?;
+        assert!(
+            left.starts_with("-00:5") || left.starts_with("-01:00"),
+            "time past the deadline: {left}"
+        );
+        w.wait_text(
+            "section[aria-labelledby='board-title'] .release-alert",
+            "1 RELEASE REQUIRED",
+        )
+        .await?;
+        // Nothing on the row dismisses it: its one control opens the hold.
+        let buttons = w
+            .find(Locator::Css("tbody tr:first-child"))
+            .await?
+            .find_all(Locator::Css("button"))
+            .await?;
+        assert_eq!(buttons.len(), 1);
+        assert_eq!(buttons[0].text().await?, "Moreau, Test");
+        w.stop().await
+    })
+    .await
+}
+
+#[tokio::test]
+#[ignore = "needs Xvfb + tauri-driver: run by scripts/test.sh"]
+async fn a_locked_session_hides_names_keeps_counting_and_needs_the_password() -> Result<()> {
+    within(async {
+        let desk = TestDesk::new()?;
+        let hold = desk.book("E2E-6006", "Kowalczyk", 1)?;
+        let w = Window::start(&desk.db, &desk.key_file).await?;
+        w.sign_in(DEPUTY.0, DEPUTY.1).await?;
+        w.wait_text(&row(&hold.booking_number), "Kowalczyk").await?;
+        w.click("Lock").await?;
+        let locked = w
+            .wait_text(&row(&hold.booking_number), "hidden while locked")
+            .await?;
+        assert!(!locked.contains("Kowalczyk"), "{locked}");
+        let source = w.client.source().await?;
+        assert!(
+            !source.contains("Kowalczyk"),
+            "the name is still in the page"
+        );
+        let countdown = format!("{} td.countdown", row(&hold.booking_number));
+        let before = w.find(Locator::Css(&countdown)).await?.text().await?;
+        tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
+        let after = w.find(Locator::Css(&countdown)).await?.text().await?;
+        assert_ne!(before, after, "the countdown stopped while locked");
+        w.fill("Password", "not-the-password").await?;
+        w.click("Unlock").await?;
+        let refused = w
+            .wait_text("form[aria-label='Session locked'] .field-error", "")
+            .await?;
+        assert!(
+            !refused.trim().is_empty(),
+            "a wrong password must say why it was refused"
+        );
+        assert!(
+            w.client.find_all(Locator::Css("nav")).await?.is_empty(),
+            "unlocked by a wrong password"
+        );
+        w.fill("Password", DEPUTY.1).await?;
+        w.click("Unlock").await?;
+        w.wait_text(&row(&hold.booking_number), "Kowalczyk").await?;
+        w.stop().await
+    })
+    .await
+}
+
 /// Screenshots of the main screens for README (docs/screenshots/), taken from the real window.
 #[tokio::test]
 #[ignore = "needs Xvfb + tauri-driver: run by scripts/test.sh"]
@@ -244,9 +328,9 @@ async fn screenshots_of_the_main_screens() -> Result<()> {
         };
         let out = std::path::PathBuf::from(out);
         let desk = TestDesk::new()?;
+        desk.book("B26-10199", "Adeyemi", 49)?;
         let w = Window::start(&desk.db, &desk.key_file).await?;
-        w.find(Locator::XPath("//button[normalize-space(.)='Acknowledge']"))
-            .await?;
+        w.button("Acknowledge").await?;
         w.screenshot(&out.join("banner.png")).await?;
         w.sign_in(SUPERVISOR.0, SUPERVISOR.1).await?;
         w.wait_text("td.countdown", ":").await?;
@@ -258,6 +342,16 @@ async fn screenshots_of_the_main_screens() -> Result<()> {
         w.wait_text("section[aria-labelledby='roster-title']", "WSO-1187")
             .await?;
         w.screenshot(&out.join("roster.png")).await?;
+        w.click("Board").await?;
+        w.click("O'Brien, Siobhán").await?;
+        w.wait_text("ol.history", "Hold opened").await?;
+        w.click("Record release").await?;
+        w.screenshot(&out.join("hold-detail.png")).await?;
+        w.click("Cancel").await?;
+        w.click("Back to board").await?;
+        w.click("Lock").await?;
+        w.wait_text("tbody", "hidden while locked").await?;
+        w.screenshot(&out.join("locked.png")).await?;
         w.stop().await
     })
     .await

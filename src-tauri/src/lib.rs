@@ -5,6 +5,7 @@
 pub mod commands;
 pub mod notify;
 pub mod state;
+pub mod sync;
 pub mod time_input;
 
 use std::path::{Path, PathBuf};
@@ -55,6 +56,7 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .manage(shell)
+        .manage(sync::BackgroundSync::new(db.clone(), key_file.clone()))
         .invoke_handler(tauri::generate_handler![
             commands::session::app_info,
             commands::session::sign_in,
@@ -75,12 +77,19 @@ pub fn run() {
             commands::people::users,
             commands::people::add_user,
             commands::people::unlock_user,
+            commands::sync::sync_status,
+            commands::sync::sync_now,
+            commands::sync::endpoint_settings,
+            commands::sync::save_endpoint_settings,
+            commands::sync::test_endpoint_connection,
         ])
         .setup(|app| {
             notify::spawn(app.handle().clone());
+            sync::start_with_app(app.handle());
             Ok(())
         })
-        .run(tauri::generate_context!());
+        .build(tauri::generate_context!())
+        .map(|app| app.run(sync::on_run_event));
     if let Err(e) = result {
         eprintln!("WSO Desk stopped: {e}");
         std::process::exit(1);

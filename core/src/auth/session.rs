@@ -46,7 +46,9 @@ impl Session {
     pub fn state(&self, now: DateTime<Utc>) -> SessionState {
         if now - self.signed_in_at >= Duration::hours(REAUTH_HOURS) {
             SessionState::Expired
-        } else if self.locked || now - self.last_activity >= Duration::minutes(self.idle_limit_minutes) {
+        } else if self.locked
+            || now - self.last_activity >= Duration::minutes(self.idle_limit_minutes)
+        {
             SessionState::Locked
         } else {
             SessionState::Active
@@ -85,7 +87,11 @@ mod tests {
     }
 
     fn session(idle: i64) -> Session {
-        let actor = Actor { username: "dep".into(), full_name: "D".into(), role: Role::Deputy };
+        let actor = Actor {
+            username: "dep".into(),
+            full_name: "D".into(),
+            role: Role::Deputy,
+        };
         Session::start(actor, t("2026-11-27T03:00:00Z"), idle)
     }
 
@@ -96,7 +102,11 @@ mod tests {
         assert_eq!(s.state(t("2026-11-27T03:29:58Z")), SessionState::Active);
         assert_eq!(s.state(t("2026-11-27T03:29:59Z")), SessionState::Locked);
         assert_eq!(s.touch(t("2026-11-27T03:30:00Z")), SessionState::Locked);
-        assert_eq!(s.state(t("2026-11-27T03:30:01Z")), SessionState::Locked, "stays locked once locked");
+        assert_eq!(
+            s.state(t("2026-11-27T03:30:01Z")),
+            SessionState::Locked,
+            "stays locked once locked"
+        );
         s.unlock(t("2026-11-27T03:31:00Z"));
         assert_eq!(s.state(t("2026-11-27T03:31:01Z")), SessionState::Active);
     }

@@ -8,6 +8,7 @@
 pub mod holds;
 pub mod people;
 pub mod session;
+pub mod sync;
 
 use chrono::{DateTime, Utc};
 use wso_core::error::PublicError;

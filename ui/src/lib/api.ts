@@ -60,6 +60,27 @@ export interface UserRow {
   must_change_password: boolean;
 }
 
+/** Sync with the ICE endpoint, as core computed it (see commands/sync.rs). */
+export interface SyncProblem { code: string; message: string; action: string }
+export interface SyncRejection { seq: number; event_id: string; code: string; message: string }
+export interface SyncStatus {
+  reachable: boolean | null; events_waiting: number; acked_seq: number; last_seq: number;
+  last_success_at: string | null; last_attempt_at: string | null;
+  clock_skew_seconds: number | null; clock_skew_warning: boolean;
+  last_error: SyncProblem | null; problems: SyncProblem[]; rejected_events: SyncRejection[];
+  unapplied_updates: Record<string, unknown>[]; batch_size: number;
+}
+export interface SyncView {
+  configured: boolean; endpoint_url: string | null; running: boolean; syncing: boolean;
+  reachable: boolean | null; next_attempt_in_seconds: number | null; loop_error: string | null;
+  last_success_local: string | null; last_attempt_local: string | null; status: SyncStatus;
+}
+export interface EndpointSettings { url: string | null; token_set: boolean }
+export interface ConnectionCheck {
+  reachable: boolean; credentials_accepted: boolean; acked_seq: number | null;
+  clock_skew_seconds: number | null; clock_skew_warning: boolean; message: string;
+}
+
 /** What a command refused with; `field` names the input at fault. */
 export class ApiError extends Error {
   constructor(public code: string, public field: string | null, message: string) {
@@ -104,6 +125,14 @@ export const api = {
   addUser: (username: string, full_name: string, role: Role, password: string) =>
     call<UserRow>("add_user", { username, full_name, role, password }),
   unlockUser: (username: string) => call<void>("unlock_user", { username }),
+  syncStatus: () => call<SyncView>("sync_status"),
+  syncNow: () => call<SyncView>("sync_now"),
+  endpointSettings: () => call<EndpointSettings>("endpoint_settings"),
+  /** `token` null keeps the stored one. */
+  saveEndpointSettings: (url: string, token: string | null) =>
+    call<EndpointSettings>("save_endpoint_settings", { url, token }),
+  testEndpointConnection: (url: string, token: string | null) =>
+    call<ConnectionCheck>("test_endpoint_connection", { url, token }),
 };
 
 export function roleAtLeast(actor: Actor | null, needed: Role): boolean {

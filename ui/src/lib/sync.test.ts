@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import {
+  clockDifferenceText, durationText, nextAttemptText, reachability, reachabilityText, waitingText,
+} from "./sync";
+
+describe("clockDifferenceText", () => {
+  it("says which clock is ahead, since a deputy must know which one to fix", () => {
+    expect(clockDifferenceText(5)).toBe("endpoint 5 s ahead of this computer");
+    expect(clockDifferenceText(-130)).toBe("endpoint 2 min 10 s behind this computer");
+  });
+  it("says plainly when the clocks agree or nothing was measured yet", () => {
+    expect(clockDifferenceText(0)).toBe("none (clocks agree)");
+    expect(clockDifferenceText(null)).toBe("not measured yet");
+  });
+  it("keeps large differences readable (a desk clock off by hours)", () => {
+    expect(clockDifferenceText(3 * 3600 + 120)).toBe("endpoint 3 h 2 min ahead of this computer");
+    expect(clockDifferenceText(-7200)).toBe("endpoint 2 h behind this computer");
+  });
+});
+
+describe("durationText", () => {
+  it("drops zero parts and never shows a sign", () => {
+    expect(durationText(60)).toBe("1 min");
+    expect(durationText(-61)).toBe("1 min 1 s");
+    expect(durationText(0)).toBe("0 s");
+  });
+});
+
+describe("waitingText", () => {
+  it("counts events, singular for one", () => {
+    expect(waitingText(0)).toBe("0 events waiting");
+    expect(waitingText(1)).toBe("1 event waiting");
+    expect(waitingText(42)).toBe("42 events waiting");
+  });
+});
+
+describe("reachability", () => {
+  it("says no endpoint before anything else: an offline desk is not a broken one", () => {
+    expect(reachabilityText(reachability({ configured: false, reachable: false }))).toBe("No ICE endpoint configured");
+  });
+  it("tells apart never tried, reachable and not reachable", () => {
+    expect(reachability({ configured: true, reachable: null })).toBe("unknown");
+    expect(reachabilityText(reachability({ configured: true, reachable: true }))).toBe("Reachable");
+    expect(reachabilityText(reachability({ configured: true, reachable: false }))).toBe("Not reachable");
+  });
+});
+
+describe("nextAttemptText", () => {
+  it("says nothing about a loop that does not run", () => {
+    expect(nextAttemptText({ running: false, syncing: false, next_attempt_in_seconds: 5 })).toBeNull();
+  });
+  it("shows syncing, then the wait before the next try", () => {
+    expect(nextAttemptText({ running: true, syncing: true, next_attempt_in_seconds: 5 })).toBe("Syncing…");
+    expect(nextAttemptText({ running: true, syncing: false, next_attempt_in_seconds: 300 })).toBe("Next try in 5 min");
+    expect(nextAttemptText({ running: true, syncing: false, next_attempt_in_seconds: 0 })).toBe("Next try now");
+  });
+});
