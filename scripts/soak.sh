@@ -39,10 +39,14 @@ done
 if [ ${#POSITIONAL[@]} -ge 1 ]; then CYCLES=${POSITIONAL[0]}; fi
 if [ ${#POSITIONAL[@]} -ge 2 ]; then OFFLINE=${POSITIONAL[1]}; fi
 
-say() { printf '\n== %s ==\n' "$*"; }
-fail() { echo "soak: FAILED: $*" >&2; exit 1; }
+say() { printf "\n== %s [%d s] ==\n" "$*" "$SECONDS"; }
+exec 3>&2   # failures always reach the terminal, even from a loop whose stderr is off
+fail() { echo "soak: FAILED: $*" >&3; exit 1; }
 command -v faketime >/dev/null || fail "faketime is not installed (Debian package faketime; scripts/setup.sh installs it)"
-command -v python3 >/dev/null || fail "python3 is needed for the JSON checks"
+# Debian's own python3 starts fastest (a pyenv shim costs ~0.2 s per call).
+PY=/usr/bin/python3; [ -x "$PY" ] || PY=$(command -v python3) || fail "python3 is needed for the JSON checks"
+# Reads all its input: a reader that quits early would break wsoctl's pipe.
+hold_id_of() { awk -F'"' '/"hold_id"/ && !done { print $4; done = 1 }'; }
 
 say "Build wsoctl and wso-endpoint ($PROFILE)"
 flag=(); [ "$PROFILE" = release ] && flag=(--release)
@@ -92,9 +96,9 @@ admin() { curl -fsS -X "$1" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: 
 # each once, N = the desk's event count (from `audit verify`).
 check_delivered() {
   local n
-  n=$(ctl audit verify --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"])')
+  n=$(ctl audit verify --json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["events"])')
   admin GET "/admin/desks/$DESK_ID/events" > "$W/delivered.json"
-  python3 - "$W/delivered.json" "$n" <<'EOF' || fail "delivery was not exactly once (see above)"
+  "$PY" - "$W/delivered.json" "$n" <<'EOF' || fail "delivery was not exactly once (see above)"
 import json, sys
 events = json.load(open(sys.argv[1])); n = int(sys.argv[2])
 seqs = [e["seq"] for e in events]
@@ -142,11 +146,11 @@ for c in $(seq "$CYCLES"); do
     kill -9 "${PID[$slot]}" 2>/dev/null || true   # a zombie that already exited keeps its status
   done
   for slot in 0 1 2; do
-    rc=0; wait "${PID[$slot]}" 2>/dev/null || rc=$?
+    rc=0; wait "${PID[$slot]}" || rc=$?
     if [ $rc -eq 0 ]; then
       acked=$((acked + 1))
       case "${KIND[$slot]}" in
-        open) python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["hold_id"])' "$W/out.$slot" >> "$W/acked_open" ;;
+        open) hold_id_of < "$W/out.$slot" >> "$W/acked_open" ;;
         release) echo "${TARGET[$slot]}" >> "$W/acked_released" ;;
       esac
     elif [ $rc -eq 137 ]; then killed=$((killed + 1))
@@ -154,7 +158,7 @@ for c in $(seq "$CYCLES"); do
   done
   ctl audit verify > /dev/null 2> "$W/verify.err" || fail "cycle $c: audit verify: $(cat "$W/verify.err")"
   ctl hold list --all --json > "$W/list.json" || fail "cycle $c: hold list failed"
-  python3 - "$W" "$c" <<'EOF' || fail "cycle $c: an acknowledged change was lost"
+  "$PY" - "$W" "$c" <<'EOF' 2>&3 || fail "cycle $c: an acknowledged change was lost"
 import json, sys
 w, c = sys.argv[1], sys.argv[2]
 holds = {h["hold_id"]: h for h in json.load(open(f"{w}/list.json"))}
@@ -167,7 +171,7 @@ open(f"{w}/open_ids", "w").write("".join(h + "\n" for h, v in holds.items() if v
 sys.exit(1 if lost or reopened else 0)
 EOF
   if [ $((c % 50)) -eq 0 ]; then echo "cycle $c: $acked acknowledged, $killed killed, $refused refused"; fi
-done
+done 2>/dev/null   # bash would print "Killed" for every job it reaps
 echo "$CYCLES cycles: $acked operations acknowledged, $killed killed mid-flight, $refused refused;" \
   "$(wc -l < "$W/acked_open") acknowledged holds all present, chains intact after every cycle"
 ctl sync --endpoint "$URL" --token-file "$W/token" --until-empty --max-wait 60 > /dev/null || fail "the final clean sync failed"
@@ -178,15 +182,14 @@ stop_endpoint
 say "2. wall clock stepped +2 h and -2 h"
 served=$(date -u -d '-10 hours' +%Y-%m-%dT%H:%M:%SZ)
 hold=$(ctl hold open --family-name Clock --given-names Jump --dob 1970-05-05 --booking-number B-CLOCK \
-  --warrant-form I-205 --warrant-number W-CLOCK --officer WSO-1 --served-at "$served" --zone booking --json |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["hold_id"])')
+  --warrant-form I-205 --warrant-number W-CLOCK --officer WSO-1 --served-at "$served" --zone booking --json | hold_id_of)
 t0=$(date -u +%s)
 at() { date -u -d "@$1" '+%Y-%m-%d %H:%M:%S'; }
 # A frozen fake clock (absolute FAKETIME) makes "now" identical in all three reads.
 for step in 0 7200 -7200; do
   TZ=UTC faketime -f "$(at $((t0 + step)))" "$WSOCTL" hold list --json > "$W/clock.$step.json"
 done
-python3 - "$W" "$hold" <<'EOF' || fail "a clock step changed a deadline"
+"$PY" - "$W" "$hold" <<'EOF' || fail "a clock step changed a deadline"
 import json, sys
 w, hold = sys.argv[1], sys.argv[2]
 view = {s: next(h for h in json.load(open(f"{w}/clock.{s}.json")) if h["hold_id"] == hold) for s in (0, 7200, -7200)}
@@ -205,34 +208,38 @@ EOF
 
 # ---------------------------------------------------------------- 3. offline
 say "3. offline with the clock 72 h behind: $OFFLINE events, then the endpoint back with ~20% faults"
-before=$(ctl audit verify --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"])')
+before=$(ctl audit verify --json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["events"])')
 # Book and release (two events per hold) under a clock 72 h behind.
 for i in $(seq $((OFFLINE / 2))); do
   s=$(date -u -d '-72 hours -20 minutes' +%Y-%m-%dT%H:%M:%SZ)
   r=$(date -u -d '-72 hours -10 minutes' +%Y-%m-%dT%H:%M:%SZ)
   id=$(faketime -f -72h "$WSOCTL" hold open --family-name Offline --given-names "N $i" --dob 1990-02-02 \
     --booking-number "B-OFF-$i" --warrant-form I-200 --warrant-number "W-OFF-$i" --officer WSO-1 \
-    --served-at "$s" --zone medical --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["hold_id"])')
+    --served-at "$s" --zone medical --json | hold_id_of)
   faketime -f -72h "$WSOCTL" hold release "$id" --at "$r" --reason deadline_reached > /dev/null
 done
 rc=0; ctl sync --endpoint http://127.0.0.1:9 --token-file "$W/token" --max-wait 1 > /dev/null 2>&1 || rc=$?
 [ $rc -eq 5 ] || fail "a sync with the endpoint down exited $rc, expected 5 (events kept)"
-after=$(ctl audit verify --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"])')
+after=$(ctl audit verify --json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["events"])')
 echo "$((after - before)) events queued offline; sync with the endpoint down exited 5 and kept them"
 # Small batches so the drain takes many requests for the faults to land on.
-start_endpoint "--max-batch 50"
-armed=0 slots=0
+start_endpoint "--max-batch 20"
+# Whenever no push fault is pending, arm one with probability 1/5: about one
+# push in five meets a fault (busy 503, stored then 502 = a lost acknowledgement,
+# or a reset of the next new connection).
 faults=('{"busy":1,"retry_after":"0"}' '{"fail_after_store":1}' '{"reset_connections":1}')
+armed=0
 ctl sync --endpoint "$URL" --token-file "$W/token" --until-empty --max-wait 300 --json > "$W/offline-sync.json" 2> "$W/offline-sync.err" &
 sync_pid=$!
 while kill -0 $sync_pid 2>/dev/null; do
-  slots=$((slots + 1))
-  if [ $((RANDOM % 5)) -eq 0 ]; then admin POST /admin/faults "${faults[$((RANDOM % 3))]}" > /dev/null && armed=$((armed + 1)); fi
-  sleep 0.05
+  if ! admin GET /admin/faults 2>/dev/null | grep -Eq '"(busy|fail_after_store)": *[1-9]' && [ $((RANDOM % 5)) -eq 0 ]; then
+    admin POST /admin/faults "${faults[$((RANDOM % 3))]}" > /dev/null && armed=$((armed + 1))
+  fi
 done
 rc=0; wait $sync_pid || rc=$?
 [ $rc -eq 0 ] || fail "the drain after the outage exited $rc: $(cat "$W/offline-sync.err")"
-echo "faults armed in $armed of $slots 50 ms slots during the drain"
+pushes=$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["report"]["batches_sent"])' "$W/offline-sync.json")
+echo "$armed faults armed over $pushes push requests during the drain"
 check_delivered
 stop_endpoint
 

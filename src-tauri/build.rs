@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "app_info",
     "sign_in",
     "sign_out",
+    "touch_session",
     "lock_session",
     "unlock_session",
     "change_password",

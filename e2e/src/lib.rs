@@ -62,6 +62,15 @@ pub struct Window {
 impl Window {
     /// Start the app on the database `db` (key in `key_file`) and connect.
     pub async fn start(db: &Path, key_file: &Path) -> Result<Window> {
+        Window::start_with_env(db, key_file, &[]).await
+    }
+
+    /// As [`Window::start`], with extra environment for the app (e.g. the idle lock).
+    pub async fn start_with_env(
+        db: &Path,
+        key_file: &Path,
+        env: &[(&str, &str)],
+    ) -> Result<Window> {
         let app = app_binary();
         if !app.exists() {
             return Err(format!(
@@ -85,6 +94,7 @@ impl Window {
             .env("WSO_DB", db)
             .env("WSO_DB_KEY_FILE", key_file)
             .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .envs(env.iter().copied())
             // A log file, not our stderr: a driver that outlives a killed test
             // must not hold the test runner's output pipe open.
             .stdout(Stdio::null())
@@ -190,7 +200,11 @@ impl Window {
 
     /// Wait until the element found by `css` contains `text`; return its text.
     pub async fn wait_text(&self, css: &str, text: &str) -> Result<String> {
-        let deadline = Instant::now() + PATIENCE;
+        self.wait_text_for(css, text, PATIENCE).await
+    }
+
+    pub async fn wait_text_for(&self, css: &str, text: &str, patience: Duration) -> Result<String> {
+        let deadline = Instant::now() + patience;
         let mut last = String::new();
         loop {
             if let Ok(el) = self.client.find(Locator::Css(css)).await {
@@ -265,9 +279,9 @@ fn log_file(db: &Path) -> Result<Stdio> {
 /// Run one test's body with a time limit, so a hung WebDriver call fails the
 /// test instead of hanging CI.
 pub async fn within<F: std::future::Future<Output = Result<()>>>(body: F) -> Result<()> {
-    match tokio::time::timeout(Duration::from_secs(120), body).await {
+    match tokio::time::timeout(Duration::from_secs(180), body).await {
         Ok(result) => result,
-        Err(_) => Err("the test took longer than 120 s".into()),
+        Err(_) => Err("the test took longer than 180 s".into()),
     }
 }
 

@@ -318,6 +318,33 @@ async fn a_locked_session_hides_names_keeps_counting_and_needs_the_password() ->
     .await
 }
 
+/// The idle lock comes from core's session rules: with a 1-minute limit and
+/// no input, the board locks by itself and hides names.
+#[tokio::test]
+#[ignore = "needs Xvfb + tauri-driver: run by scripts/test.sh"]
+async fn an_idle_session_locks_by_itself() -> Result<()> {
+    within(async {
+        let desk = TestDesk::new()?;
+        let hold = desk.book("E2E-7007", "Halvorsen", 2)?;
+        let env = [("WSO_IDLE_LOCK_MINUTES", "1")];
+        let w = Window::start_with_env(&desk.db, &desk.key_file, &env).await?;
+        w.sign_in(DEPUTY.0, DEPUTY.1).await?;
+        w.wait_text(&row(&hold.booking_number), "Halvorsen").await?;
+        let started = std::time::Instant::now();
+        let patience = std::time::Duration::from_secs(100);
+        w.wait_text_for(&row(&hold.booking_number), "hidden while locked", patience)
+            .await?;
+        assert!(
+            started.elapsed() >= std::time::Duration::from_secs(50),
+            "locked after {:?}, before the idle limit",
+            started.elapsed()
+        );
+        w.button("Unlock").await?;
+        w.stop().await
+    })
+    .await
+}
+
 /// Screenshots of the main screens for README (docs/screenshots/), taken from the real window.
 #[tokio::test]
 #[ignore = "needs Xvfb + tauri-driver: run by scripts/test.sh"]

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use wso_core::Desk;
 
-use crate::state::{idle_lock_from_env, Shell};
+use crate::state::{idle_minutes_from_env, Shell};
 
 /// The database the window opens: `WSO_DB` (as `wsoctl` reads it), else the
 /// platform data folder; key file from `WSO_DB_KEY_FILE` when set.
@@ -52,7 +52,7 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    let shell = Shell::new(desk, idle_lock_from_env());
+    let shell = Shell::new(desk, idle_minutes_from_env());
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .manage(shell)
@@ -61,6 +61,7 @@ pub fn run() {
             commands::session::app_info,
             commands::session::sign_in,
             commands::session::sign_out,
+            commands::session::touch_session,
             commands::session::lock_session,
             commands::session::unlock_session,
             commands::session::change_password,

@@ -1,30 +1,24 @@
 //! What the window holds while it runs: the one open desk database and the
 //! session of whoever signed in. Every command acts as the session's user;
-//! no command trusts a username sent by the UI.
+//! no command trusts a username sent by the UI. When the session locks
+//! (idle) or expires (12 h) is decided by `wso_core::auth::session`.
 
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
 
+use wso_core::auth::session::{Session, SessionState, MAX_IDLE_MINUTES};
 use wso_core::auth::Actor;
 use wso_core::error::PublicError;
 use wso_core::Desk;
 
-/// Longest idle time allowed before the session locks (CJIS AC-11: 30 min).
-pub const MAX_IDLE_LOCK: Duration = Duration::from_secs(30 * 60);
-pub const DEFAULT_IDLE_LOCK: Duration = Duration::from_secs(15 * 60);
+use crate::commands::now;
+
+pub const DEFAULT_IDLE_MINUTES: i64 = 15;
 
 pub struct Shell {
     pub desk: Mutex<Desk>,
-    pub session: Mutex<Session>,
-    pub idle_lock: Duration,
-}
-
-#[derive(Default)]
-pub struct Session {
-    pub actor: Option<Actor>,
-    /// Idle lock: the user stays signed in, but names are hidden and nothing
-    /// can be changed until the password is given again.
-    pub locked: bool,
+    pub session: Mutex<Option<Session>>,
+    /// Idle minutes before the screen locks (1..=30).
+    pub idle_minutes: i64,
 }
 
 pub type CmdResult<T> = Result<T, PublicError>;
@@ -37,12 +31,30 @@ pub fn shell_error(code: &'static str, message: &str) -> PublicError {
     }
 }
 
+fn signed_out() -> PublicError {
+    shell_error("unauthenticated", "sign in first")
+}
+
+fn locked() -> PublicError {
+    shell_error(
+        "locked",
+        "the session is locked; enter your password to continue",
+    )
+}
+
+fn expired() -> PublicError {
+    shell_error(
+        "unauthenticated",
+        "you have been signed in for 12 hours: sign in again",
+    )
+}
+
 impl Shell {
-    pub fn new(desk: Desk, idle_lock: Duration) -> Shell {
+    pub fn new(desk: Desk, idle_minutes: i64) -> Shell {
         Shell {
             desk: Mutex::new(desk),
-            session: Mutex::new(Session::default()),
-            idle_lock: idle_lock.min(MAX_IDLE_LOCK),
+            session: Mutex::new(None),
+            idle_minutes: idle_minutes.clamp(1, MAX_IDLE_MINUTES),
         }
     }
 
@@ -52,32 +64,52 @@ impl Shell {
         self.desk.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    pub fn session(&self) -> MutexGuard<'_, Session> {
+    pub fn session(&self) -> MutexGuard<'_, Option<Session>> {
         self.session.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The signed-in, unlocked user, or the error the UI turns into the
-    /// sign-in or unlock screen.
+    /// The user a command acts for. The command itself is the user's input,
+    /// so it keeps an active session alive; a locked or expired one is refused
+    /// with the code the UI turns into the unlock or sign-in screen.
     pub fn actor(&self) -> CmdResult<Actor> {
-        let session = self.session();
-        match (&session.actor, session.locked) {
-            (None, _) => Err(shell_error("unauthenticated", "sign in first")),
-            (Some(_), true) => Err(shell_error(
-                "locked",
-                "the session is locked; enter your password to continue",
-            )),
-            (Some(actor), false) => Ok(actor.clone()),
+        let mut guard = self.session();
+        let session = guard.as_mut().ok_or_else(signed_out)?;
+        match session.touch(now()) {
+            SessionState::Active => Ok(session.actor.clone()),
+            SessionState::Locked => Err(locked()),
+            SessionState::Expired => {
+                *guard = None;
+                Err(expired())
+            }
+        }
+    }
+
+    /// For screens that keep running while locked (the board): is the
+    /// session locked? Does not count as input, so polling never keeps a
+    /// session awake.
+    pub fn viewer_locked(&self) -> CmdResult<bool> {
+        let mut guard = self.session();
+        let session = guard.as_mut().ok_or_else(signed_out)?;
+        match session.state(now()) {
+            SessionState::Active => Ok(false),
+            SessionState::Locked => {
+                session.lock();
+                Ok(true)
+            }
+            SessionState::Expired => {
+                *guard = None;
+                Err(expired())
+            }
         }
     }
 }
 
-/// Idle lock from `WSO_IDLE_LOCK_MINUTES`, never above 30 minutes.
-pub fn idle_lock_from_env() -> Duration {
+/// Idle lock from `WSO_IDLE_LOCK_MINUTES` (a site may lock sooner than the
+/// 30-minute ceiling, never later).
+pub fn idle_minutes_from_env() -> i64 {
     std::env::var("WSO_IDLE_LOCK_MINUTES")
         .ok()
-        .and_then(|m| m.trim().parse::<u64>().ok())
-        .filter(|m| *m > 0)
-        .map(|m| Duration::from_secs(m * 60))
-        .unwrap_or(DEFAULT_IDLE_LOCK)
-        .min(MAX_IDLE_LOCK)
+        .and_then(|m| m.trim().parse::<i64>().ok())
+        .unwrap_or(DEFAULT_IDLE_MINUTES)
+        .clamp(1, MAX_IDLE_MINUTES)
 }

@@ -25,13 +25,7 @@ pub struct Board {
 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn board(shell: State<'_, Shell>, all: bool) -> CmdResult<Board> {
-    let locked = {
-        let session = shell.session();
-        if session.actor.is_none() {
-            shell.actor()?;
-        }
-        session.locked
-    };
+    let locked = shell.viewer_locked()?;
     let now = now();
     let desk = shell.desk();
     let mut holds = desk.list_holds(now, all).map_err(public)?;

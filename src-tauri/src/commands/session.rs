@@ -6,6 +6,8 @@ use tauri::State;
 use wso_core::auth::Actor;
 use wso_core::custody::Facility;
 
+use wso_core::auth::session::{Session, SessionState};
+
 use super::{now, public};
 use crate::state::{shell_error, CmdResult, Shell};
 
@@ -29,23 +31,24 @@ pub struct AppInfo {
 #[derive(Serialize)]
 pub struct SessionInfo {
     pub actor: Actor,
-    pub locked: bool,
+    pub state: SessionState,
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn app_info(shell: State<'_, Shell>) -> CmdResult<AppInfo> {
+    let now = now();
     let facility = shell.desk().facility().clone();
-    let now_local = wso_core::time::local_text(now(), facility.timezone);
-    let session = shell.session();
+    let now_local = wso_core::time::local_text(now, facility.timezone);
+    let session = shell.session().as_ref().map(|s| SessionInfo {
+        actor: s.actor.clone(),
+        state: s.state(now),
+    });
     Ok(AppInfo {
         facility,
         banner: LOGON_BANNER,
-        idle_lock_seconds: shell.idle_lock.as_secs(),
+        idle_lock_seconds: (shell.idle_minutes * 60) as u64,
         now_local,
-        session: session.actor.clone().map(|actor| SessionInfo {
-            actor,
-            locked: session.locked,
-        }),
+        session,
     })
 }
 
@@ -58,13 +61,16 @@ pub struct SignedIn {
 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn sign_in(shell: State<'_, Shell>, username: String, password: String) -> CmdResult<SignedIn> {
+    let now = now();
     let signed_in = shell
         .desk()
-        .sign_in(username.trim(), &password, now())
+        .sign_in(username.trim(), &password, now)
         .map_err(public)?;
-    let mut session = shell.session();
-    session.actor = Some(signed_in.actor.clone());
-    session.locked = false;
+    *shell.session() = Some(Session::start(
+        signed_in.actor.clone(),
+        now,
+        shell.idle_minutes,
+    ));
     Ok(SignedIn {
         actor: signed_in.actor,
         must_change_password: signed_in.must_change_password,
@@ -73,18 +79,26 @@ pub fn sign_in(shell: State<'_, Shell>, username: String, password: String) -> C
 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn sign_out(shell: State<'_, Shell>) -> CmdResult<()> {
-    let mut session = shell.session();
-    session.actor = None;
-    session.locked = false;
+    *shell.session() = None;
     Ok(())
 }
 
-/// The UI calls this when the user has been idle too long.
+/// The user typed or clicked: keeps an active session from locking. Returns
+/// the session's state so the UI shows the lock the moment core decides it.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn touch_session(shell: State<'_, Shell>) -> CmdResult<SessionState> {
+    match shell.actor() {
+        Ok(_) => Ok(SessionState::Active),
+        Err(e) if e.code == "locked" => Ok(SessionState::Locked),
+        Err(e) => Err(e),
+    }
+}
+
+/// The user asked to lock the screen (or the UI saw the idle time run out).
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn lock_session(shell: State<'_, Shell>) -> CmdResult<()> {
-    let mut session = shell.session();
-    if session.actor.is_some() {
-        session.locked = true;
+    if let Some(session) = shell.session().as_mut() {
+        session.lock();
     }
     Ok(())
 }
@@ -93,16 +107,28 @@ pub fn lock_session(shell: State<'_, Shell>) -> CmdResult<()> {
 /// and signs in, so every action stays attributed to who did it.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn unlock_session(shell: State<'_, Shell>, password: String) -> CmdResult<()> {
-    let username = match &shell.session().actor {
-        Some(actor) => actor.username.clone(),
-        None => return Err(shell_error("unauthenticated", "sign in first")),
+    let now = now();
+    let username = {
+        let guard = shell.session();
+        let session = guard
+            .as_ref()
+            .ok_or_else(|| shell_error("unauthenticated", "sign in first"))?;
+        if session.state(now) == SessionState::Expired {
+            return Err(shell_error(
+                "unauthenticated",
+                "you have been signed in for 12 hours: sign in again",
+            ));
+        }
+        session.actor.username.clone()
     };
     // Goes through sign-in so failures count towards the account lockout.
     shell
         .desk()
-        .sign_in(&username, &password, now())
+        .sign_in(&username, &password, now)
         .map_err(public)?;
-    shell.session().locked = false;
+    if let Some(session) = shell.session().as_mut() {
+        session.unlock(now);
+    }
     Ok(())
 }
 

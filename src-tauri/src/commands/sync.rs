@@ -139,16 +139,18 @@ pub async fn test_endpoint_connection(
     token: Option<String>,
 ) -> CmdResult<ConnectionCheck> {
     shell.actor()?;
-    let typed = token
-        .map(|t| t.trim().to_owned())
-        .filter(|t| !t.is_empty());
+    let typed = token.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
     let (config, desk_id, facility_id) = {
         let desk = shell.desk();
         let config = match typed {
             Some(token) => EndpointConfig::new(url.trim(), token),
             None => stored_token_config(endpoint_config(&desk).map_err(public)?, &url)?,
         };
-        (config, desk.desk_id().to_owned(), desk.facility().id.clone())
+        (
+            config,
+            desk.desk_id().to_owned(),
+            desk.facility().id.clone(),
+        )
     };
     test_connection(&config, &desk_id, &facility_id, now())
         .await

@@ -14,8 +14,9 @@ export interface Facility {
 }
 export interface AppInfo {
   facility: Facility; banner: string; idle_lock_seconds: number; now_local: string;
-  session: { actor: Actor; locked: boolean } | null;
+  session: { actor: Actor; state: SessionState } | null;
 }
+export type SessionState = "active" | "locked" | "expired";
 export interface SignedIn { actor: Actor; must_change_password: boolean }
 
 export interface Hold {
@@ -104,6 +105,7 @@ export const api = {
   appInfo: () => call<AppInfo>("app_info"),
   signIn: (username: string, password: string) => call<SignedIn>("sign_in", { username, password }),
   signOut: () => call<void>("sign_out"),
+  touchSession: () => call<SessionState>("touch_session"),
   lockSession: () => call<void>("lock_session"),
   unlockSession: (password: string) => call<void>("unlock_session", { password }),
   changePassword: (current: string, next: string) => call<void>("change_password", { current, new: next }),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  clockDifferenceText, durationText, nextAttemptText, reachability, reachabilityText, waitingText,
+  clockDifferenceText, durationText, reachability, reachabilityText, sentence, waitingText,
 } from "./sync";
 
 describe("clockDifferenceText", () => {
@@ -45,13 +45,10 @@ describe("reachability", () => {
   });
 });
 
-describe("nextAttemptText", () => {
-  it("says nothing about a loop that does not run", () => {
-    expect(nextAttemptText({ running: false, syncing: false, next_attempt_in_seconds: 5 })).toBeNull();
-  });
-  it("shows syncing, then the wait before the next try", () => {
-    expect(nextAttemptText({ running: true, syncing: true, next_attempt_in_seconds: 5 })).toBe("Syncing…");
-    expect(nextAttemptText({ running: true, syncing: false, next_attempt_in_seconds: 300 })).toBe("Next try in 5 min");
-    expect(nextAttemptText({ running: true, syncing: false, next_attempt_in_seconds: 0 })).toBe("Next try now");
+describe("sentence", () => {
+  it("capitalises core's clauses and ends them once", () => {
+    expect(sentence("endpoint refused this desk's credentials (HTTP 401)")).toBe("Endpoint refused this desk's credentials (HTTP 401).");
+    expect(sentence("already a sentence.")).toBe("Already a sentence.");
+    expect(sentence("")).toBe("");
   });
 });

@@ -49,11 +49,10 @@ export function reachabilityText(r: Reachability): string {
   }
 }
 
-/** What the loop is about to do, or null when there is nothing to say. */
-export function nextAttemptText(view: Pick<SyncView, "running" | "syncing" | "next_attempt_in_seconds">): string | null {
-  if (!view.running) return null;
-  if (view.syncing) return "Syncing…";
-  if (view.next_attempt_in_seconds === null) return null;
-  if (view.next_attempt_in_seconds === 0) return "Next try now";
-  return `Next try in ${durationText(view.next_attempt_in_seconds)}`;
+/** Core's messages are clauses ("endpoint refused ..."): show them as sentences. */
+export function sentence(clause: string): string {
+  const t = clause.trim();
+  if (!t) return t;
+  const first = t[0].toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(first) ? first : `${first}.`;
 }
