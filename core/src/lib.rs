@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod clock_watch;
 pub mod custody;
 pub mod demo;
 pub mod desk;
