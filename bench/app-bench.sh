@@ -49,8 +49,23 @@ trap 'rm -rf "$W"' EXIT
 
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 tree() { echo "$1"; local c; for c in $(pgrep -P "$1" || true); do tree "$c"; done; }
-pss_kb() { local s=0 p v; for p in $(tree "$1"); do v=$(awk '/^Pss:/{print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0); s=$((s + ${v:-0})); done; echo $s; }
-ticks() { local s=0 p v; for p in $(tree "$1"); do v=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0); s=$((s + ${v:-0})); done; echo $s; }
+# Sums over the process tree; each process's share goes to stderr, to see where it went.
+pss_kb() {
+  local s=0 p v
+  for p in $(tree "$1"); do
+    v=$(awk '/^Pss:/{print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0); s=$((s + ${v:-0}))
+    echo "app-bench:   PSS $(cat "/proc/$p/comm" 2>/dev/null) $((${v:-0} / 1024)) MiB" >&2
+  done
+  echo $s
+}
+ticks() {
+  local s=0 p v
+  for p in $(tree "$1"); do
+    v=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0); s=$((s + ${v:-0}))
+    echo "app-bench:   CPU ticks so far $(cat "/proc/$p/comm" 2>/dev/null) ${v:-0}" >&2
+  done
+  echo $s
+}
 uniform() { # the window's pixels: 1 while blank (standard deviation ~0)
   local sd
   sd=$(import -silent -window "$1" miff:- 2>/dev/null | /usr/bin/convert - -resize 25% -colorspace gray \

@@ -166,3 +166,39 @@ pub fn on_run_event<R: tauri::Runtime>(app: &tauri::AppHandle<R>, event: tauri::
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+    use wso_core::sync::save_endpoint_settings;
+
+    #[test]
+    fn no_settings_no_loop_then_start_sync_now_and_a_clean_stop() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("desk.db");
+        let now = wso_core::time::truncate(Utc::now());
+        let mut desk = wso_core::demo::create(&db, None, now).unwrap();
+        let sync = BackgroundSync::new(db.clone(), None);
+
+        // Offline desk: nothing starts and "Sync now" has nothing to wake.
+        assert!(!sync.start(&desk).unwrap());
+        assert!(!sync.sync_now());
+        assert!(sync.status().is_none());
+
+        // Nothing listens on port 9: the loop runs, fails its probe, backs off.
+        let admin = desk.actor("admin").unwrap();
+        save_endpoint_settings(&mut desk, &admin, "http://127.0.0.1:9", Some("t"), now).unwrap();
+        assert!(sync.start(&desk).unwrap());
+        assert!(sync.status().is_some_and(|s| s.running));
+        assert!(sync.sync_now(), "a running loop takes the wake-up");
+
+        // Exit: stop returns within the patience and leaves no loop behind.
+        let stopped = std::time::Instant::now();
+        tauri::async_runtime::block_on(sync.stop());
+        assert!(stopped.elapsed() <= STOP_PATIENCE + Duration::from_secs(1));
+        assert!(sync.status().is_none());
+        assert!(!sync.sync_now(), "nothing runs after stop");
+        assert!(sync.start_error().is_none());
+    }
+}

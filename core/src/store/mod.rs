@@ -49,7 +49,7 @@ pub fn open_existing(path: &Path, key_file: Option<&Path>) -> Result<Connection>
     .ctx("opening the database file")?;
     apply_key(&conn, &key)?;
     prove_key(&conn, &source)?;
-    check_not_damaged(conn, path).and_then(|conn| prepare(conn))
+    check_not_damaged(conn, path).and_then(prepare)
 }
 
 /// Create a new encrypted database at `path` (which must not exist) with a new
