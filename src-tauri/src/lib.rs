@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod notify;
+pub mod startup;
 pub mod state;
 pub mod sync;
 pub mod time_input;
@@ -45,10 +46,16 @@ pub fn open_or_create_demo(db: &Path, key_file: Option<&Path>) -> wso_core::Resu
 
 pub fn run() {
     let (db, key_file) = database_from_env();
+    let context = tauri::generate_context!();
     let desk = match open_or_create_demo(&db, key_file.as_deref()) {
         Ok(desk) => desk,
         Err(e) => {
             eprintln!("WSO Desk cannot open {}: {e}", db.display());
+            let mut public = e.to_public();
+            public.message = format!("cannot open {}: {}", db.display(), public.message);
+            if let Err(e) = startup::show(context, public) {
+                eprintln!("WSO Desk could not open its window either: {e}");
+            }
             std::process::exit(1);
         }
     };
@@ -89,7 +96,7 @@ pub fn run() {
             sync::start_with_app(app.handle());
             Ok(())
         })
-        .build(tauri::generate_context!())
+        .build(context)
         .map(|app| app.run(sync::on_run_event));
     if let Err(e) = result {
         eprintln!("WSO Desk stopped: {e}");

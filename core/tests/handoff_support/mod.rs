@@ -95,7 +95,7 @@ impl Desk {
             .unwrap();
         let mut pipe = child.stdin.take().unwrap();
         if let Some(input) = stdin {
-            pipe.write_all(input.as_bytes()).unwrap();
+            let _ = pipe.write_all(input.as_bytes()); // wsoctl may exit before reading
         }
         drop(pipe);
         child.wait_with_output().unwrap()

@@ -2,13 +2,14 @@
 //! anyone signs in (facility name and zones, the logon banner).
 
 use serde::Serialize;
-use tauri::State;
+use tauri::{Manager, State};
 use wso_core::auth::Actor;
 use wso_core::custody::Facility;
 
 use wso_core::auth::session::{Session, SessionState};
 
 use super::{now, public};
+use crate::startup::StartupError;
 use crate::state::{shell_error, CmdResult, Shell};
 
 /// CJIS Security Policy AC-8 system use notification, shown before sign-in.
@@ -35,7 +36,14 @@ pub struct SessionInfo {
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn app_info(shell: State<'_, Shell>) -> CmdResult<AppInfo> {
+pub fn app_info(app: tauri::AppHandle) -> CmdResult<AppInfo> {
+    let Some(shell) = app.try_state::<Shell>() else {
+        // The desk never opened: say why (see `startup`).
+        return Err(match app.try_state::<StartupError>() {
+            Some(e) => e.0.clone(),
+            None => shell_error("database", "the desk database is not open"),
+        });
+    };
     let now = now();
     let facility = shell.desk().facility().clone();
     let now_local = wso_core::time::local_text(now, facility.timezone);
