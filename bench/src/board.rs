@@ -36,17 +36,25 @@ pub fn list(dir: &Path, open: usize, closed: usize, wsoctl: Option<&Path>, table
     }
     let mut shown = 0;
     for _ in 0..100 {
-        shown = open_t.time(|| bench.desk.list_holds(now, false).expect("list")).len();
+        shown = open_t
+            .time(|| bench.desk.list_holds(now, false).expect("list"))
+            .len();
     }
     let mut all_t = Samples::default();
     let mut all_shown = 0;
     for _ in 0..5 {
-        all_shown = all_t.time(|| bench.desk.list_holds(now, true).expect("list --all")).len();
+        all_shown = all_t
+            .time(|| bench.desk.list_holds(now, true).expect("list --all"))
+            .len();
     }
     table.add(Row {
         figure: format!("(b) list_holds, {shown} open / {closed} closed, p99 of 100"),
         measured: ms(open_t.p99()),
-        compared: format!("p50 {}; --all ({all_shown} rows) p50 {}", ms(open_t.p50()), ms(all_t.p50())),
+        compared: format!(
+            "p50 {}; --all ({all_shown} rows) p50 {}",
+            ms(open_t.p50()),
+            ms(all_t.p50())
+        ),
         ratio: "-".into(),
         target: "<= 10 ms".into(),
         verdict: Verdict::from(open_t.p99().as_secs_f64() <= 0.010),
@@ -60,11 +68,18 @@ pub fn list(dir: &Path, open: usize, closed: usize, wsoctl: Option<&Path>, table
     let mut check_t = Samples::default();
     for _ in 0..3 {
         check_t.time(|| {
-            bench.desk.conn().query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)).expect("quick_check")
+            bench
+                .desk
+                .conn()
+                .query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0))
+                .expect("quick_check")
         });
     }
     table.add(Row {
-        figure: format!("(b'') Desk::open of that desk ({} MiB), p50 of 3", file_mib(&bench.path)),
+        figure: format!(
+            "(b'') Desk::open of that desk ({} MiB), p50 of 3",
+            file_mib(&bench.path)
+        ),
         measured: ms(open_t.p50()),
         compared: format!("PRAGMA quick_check alone {}", ms(check_t.p50())),
         ratio: "-".into(),
@@ -83,7 +98,11 @@ pub fn list(dir: &Path, open: usize, closed: usize, wsoctl: Option<&Path>, table
                     .output()
                     .expect("running wsoctl")
             });
-            assert!(out.status.success(), "wsoctl hold list failed: {}", String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "wsoctl hold list failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         table.add(Row {
             figure: "(b') `wsoctl hold list --json`, same desk, whole process, p50 of 5".into(),
@@ -126,5 +145,7 @@ pub fn handoff_pdf(dir: &Path, open: usize, table: &mut Table) {
 }
 
 fn file_mib(path: &Path) -> u64 {
-    std::fs::metadata(path).map(|m| m.len() / (1024 * 1024)).unwrap_or(0)
+    std::fs::metadata(path)
+        .map(|m| m.len() / (1024 * 1024))
+        .unwrap_or(0)
 }

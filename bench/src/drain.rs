@@ -34,7 +34,12 @@ impl EndpointProcess {
         let mut child = Command::new(bin)
             .args(["serve", "--db"])
             .arg(db)
-            .args(["--listen", "127.0.0.1:0", "--token", &format!("{desk_id}={TOKEN}")])
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--token",
+                &format!("{desk_id}={TOKEN}"),
+            ])
             .env("WSO_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -42,7 +47,9 @@ impl EndpointProcess {
             .unwrap_or_else(|e| panic!("starting {}: {e}", bin.display()));
         let mut line = String::new();
         let stdout = child.stdout.take().expect("endpoint stdout");
-        BufReader::new(stdout).read_line(&mut line).expect("endpoint's first line");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("endpoint's first line");
         let url = line
             .trim()
             .strip_prefix("listening on ")
@@ -88,7 +95,11 @@ async fn raw_post(url: &str, desk_id: &str, bodies: &[String]) -> Duration {
             .expect("raw push");
         let status = resp.status();
         let text = resp.bytes().await.expect("raw push answer");
-        assert!(status.is_success(), "raw push got {status}: {}", String::from_utf8_lossy(&text));
+        assert!(
+            status.is_success(),
+            "raw push got {status}: {}",
+            String::from_utf8_lossy(&text)
+        );
     }
     start.elapsed()
 }
@@ -119,7 +130,8 @@ pub fn run(dir: &Path, events: usize, endpoint_bin: &Path, table: &mut Table) {
     };
     let (desk_time, batches) = {
         let ep = EndpointProcess::start(endpoint_bin, &db("desk"), &desk_id);
-        let endpoint = Endpoint::new(&EndpointConfig::new(ep.url.clone(), TOKEN)).expect("endpoint config");
+        let endpoint =
+            Endpoint::new(&EndpointConfig::new(ep.url.clone(), TOKEN)).expect("endpoint config");
         let mut session = Session::new(&mut bench.desk, &endpoint, SyncEnv::default());
         let start = Instant::now();
         let report = runtime
@@ -150,9 +162,14 @@ pub fn run(dir: &Path, events: usize, endpoint_bin: &Path, table: &mut Table) {
         verdict: Verdict::from(desk_time.as_secs_f64() <= 5.0 && share >= 0.7),
     });
     table.add(Row {
-        figure: format!("(d') why: the two `delivered` UPDATEs of one acknowledgement at {queued} events"),
+        figure: format!(
+            "(d') why: the two `delivered` UPDATEs of one acknowledgement at {queued} events"
+        ),
         measured: ms(scan),
-        compared: format!("x {batches} acknowledgements = {:.2} s of the drain", scan.as_secs_f64() * f64::from(batches)),
+        compared: format!(
+            "x {batches} acknowledgements = {:.2} s of the drain",
+            scan.as_secs_f64() * f64::from(batches)
+        ),
         ratio: "-".into(),
         target: "-".into(),
         verdict: Verdict::Info,
@@ -168,10 +185,16 @@ fn delivered_scan(conn: &mut rusqlite::Connection, ack: i64) -> Duration {
     for _ in 0..5 {
         let tx = conn.transaction().expect("begin");
         t.time(|| {
-            tx.execute("UPDATE event SET delivered = 1 WHERE seq <= ?1 AND delivered = 0", [ack / 2])
-                .expect("mark delivered");
-            tx.execute("UPDATE event SET delivered = 0 WHERE seq > ?1 AND delivered = 1", [ack / 2])
-                .expect("mark to resend");
+            tx.execute(
+                "UPDATE event SET delivered = 1 WHERE seq <= ?1 AND delivered = 0",
+                [ack / 2],
+            )
+            .expect("mark delivered");
+            tx.execute(
+                "UPDATE event SET delivered = 0 WHERE seq > ?1 AND delivered = 1",
+                [ack / 2],
+            )
+            .expect("mark to resend");
         });
         tx.rollback().expect("rollback");
     }

@@ -72,7 +72,8 @@ impl BenchDesk {
     /// every urgency from normal to urgent).
     pub fn open_holds(&mut self, tag: &str, n: usize, now: DateTime<Utc>) {
         for i in 0..n {
-            let served = now - Duration::seconds((47 * 3600 * i / n.max(1)) as i64) - Duration::minutes(5);
+            let served =
+                now - Duration::seconds((47 * 3600 * i / n.max(1)) as i64) - Duration::minutes(5);
             self.desk
                 .open_hold(&self.deputy, &booking(tag, i, served), now)
                 .expect("opening a hold");

@@ -22,7 +22,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 #[derive(Parser)]
-#[command(name = "wso-bench", about = "WSO Desk against its limits, side by side with a baseline")]
+#[command(
+    name = "wso-bench",
+    about = "WSO Desk against its limits, side by side with a baseline"
+)]
 struct Args {
     /// Figures to run, from a,b,c,d
     #[arg(long, value_delimiter = ',', default_value = "a,b,c,d")]
@@ -75,7 +78,9 @@ fn first_line(path: &str, prefix: &str) -> String {
 
 /// The machine and its load, so a figure is never read without its context.
 fn machine() -> String {
-    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let load: Vec<&str> = load.split_whitespace().take(3).collect();
     format!(
@@ -93,7 +98,10 @@ fn prepare_desk(path: &Path, open: usize) -> ExitCode {
         return ExitCode::from(2);
     };
     if path.exists() || path.extension().is_none_or(|e| e != "db") {
-        eprintln!("wso-bench: --prepare-desk wants a new PATH ending in .db; {} exists or does not", path.display());
+        eprintln!(
+            "wso-bench: --prepare-desk wants a new PATH ending in .db; {} exists or does not",
+            path.display()
+        );
         return ExitCode::from(2);
     }
     let now = chrono::Utc::now();
@@ -110,7 +118,9 @@ fn main() -> ExitCode {
     if let Some(path) = &args.prepare_desk {
         return prepare_desk(path, args.open);
     }
-    let temp = tempfile::Builder::new().prefix("wso-bench").tempdir_in(args.dir.as_deref().unwrap_or(&std::env::temp_dir()));
+    let temp = tempfile::Builder::new()
+        .prefix("wso-bench")
+        .tempdir_in(args.dir.as_deref().unwrap_or(&std::env::temp_dir()));
     let temp = match temp {
         Ok(t) => t,
         Err(e) => {
@@ -135,7 +145,11 @@ fn main() -> ExitCode {
         board::handoff_pdf(dir, args.handoff_open, &mut table);
     }
     if wants("d") {
-        match args.endpoint_bin.clone().or_else(|| beside_me("wso-endpoint")) {
+        match args
+            .endpoint_bin
+            .clone()
+            .or_else(|| beside_me("wso-endpoint"))
+        {
             Some(bin) => drain::run(dir, args.events, &bin, &mut table),
             None => eprintln!(
                 "wso-bench: (d) skipped: no wso-endpoint beside this binary; build it with \

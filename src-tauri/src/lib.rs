@@ -7,7 +7,6 @@ pub mod notify;
 pub mod startup;
 pub mod state;
 pub mod sync;
-pub mod time_input;
 
 use std::path::{Path, PathBuf};
 

@@ -211,7 +211,10 @@ fn kill_9_mid_push_then_resume_loses_and_doubles_nothing() {
     child.wait().unwrap();
     let partial = ep.events().len();
     let acked = desk.status().acked_seq;
-    assert!(acked < partial as i64, "the desk died before recording the last acknowledgement");
+    assert!(
+        acked < partial as i64,
+        "the desk died before recording the last acknowledgement"
+    );
     assert!(
         partial > 0 && partial < 24,
         "the kill must land mid-push (stored {partial})"

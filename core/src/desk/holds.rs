@@ -6,11 +6,11 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::{json, Value};
 
+use super::booking::{refuse_duplicate, Vetted};
 use super::views::HoldSummary;
 use super::Desk;
 use crate::audit::{self, Entry};
 use crate::auth::{Actor, Role};
-use crate::custody::clock::{deadline_for, Authority};
 use crate::custody::hold::{
     code, free_text, not_before, not_in_future, person_name, NewHold, ReleaseReason, WarrantForm,
 };
@@ -40,41 +40,12 @@ impl Desk {
         input: &NewHold,
         now: DateTime<Utc>,
     ) -> Result<HoldSummary> {
-        actor.require(Role::Deputy, "booking a hold")?;
-        let tz = self.facility.timezone;
-        let today = now.with_timezone(&tz).date_naive();
-        let h = input.check(now, today)?;
-        let zone = self
-            .facility
-            .zone(&h.zone_id)
-            .ok_or_else(|| Error::NotFound {
-                what: "zone",
-                id: h.zone_id.clone(),
-            })?
-            .clone();
-        if !zone.inside {
-            return Err(Error::refused(
-                Some("zone_id"),
-                format!("zone '{}' is outside the secure perimeter; a WSO arrest is made only inside the jail", zone.id),
-            ));
-        }
-        if let Some(point) = h.location {
-            if !self.facility.perimeter_contains(point) {
-                return Err(Error::refused(
-                    Some("lat"),
-                    "the coordinates lie outside the jail's secure perimeter; a WSO arrest is made only inside the jail",
-                ));
-            }
-        }
-        let officer = self.officer(&h.officer_credential)?;
-        officer.check_valid_on(h.served_at.with_timezone(&tz).date_naive())?;
-
-        let authority = if self.facility.igsa {
-            Authority::Igsa
-        } else {
-            Authority::Wso48h
-        };
-        let deadline = deadline_for(h.served_at, authority);
+        let Vetted {
+            hold: h,
+            zone,
+            authority,
+            deadline,
+        } = self.vet_booking(actor, input, now)?;
         let hold_id = uuid::Uuid::now_v7().to_string();
         let body = json!({
             "person": {
@@ -93,20 +64,7 @@ impl Desk {
         });
         let (desk_id, facility_id) = (self.desk_id.clone(), self.facility.id.clone());
         let tx = self.write_tx("booking a hold")?;
-        let duplicate: Option<String> = tx
-            .query_row(
-                "SELECT hold_id FROM hold WHERE status = 'open' AND warrant_form = ?1 AND warrant_number = ?2",
-                params![h.warrant_form.as_str(), h.warrant_number],
-                |r| r.get(0),
-            )
-            .optional()
-            .ctx("checking for a duplicate booking")?;
-        if let Some(existing) = duplicate {
-            return Err(Error::refused(
-                Some("warrant_number"),
-                format!("an open hold ({existing}) already exists for this warrant"),
-            ));
-        }
+        refuse_duplicate(&tx, &h)?;
         tx.execute(
             "INSERT INTO hold (hold_id, status, family_name, given_names, date_of_birth, booking_number, a_number,
                  warrant_form, warrant_number, detainer_number, officer_credential, served_at, zone_id, lat_e7, lon_e7,

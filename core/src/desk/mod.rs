@@ -4,6 +4,7 @@
 //! validation, roles, the custody change, its sync event and its audit
 //! record, all in one transaction.
 
+mod booking;
 mod holds;
 mod people;
 mod views;
@@ -21,6 +22,8 @@ use crate::error::{Error, Result, SqlContext};
 use crate::store::{self, KeySource};
 use crate::time::utc_text;
 
+pub use booking::BookingPreview;
+pub use people::{SignedIn, UserRow};
 pub use views::{HoldDetail, HoldSummary};
 
 pub struct Desk {

@@ -4,13 +4,12 @@
 
 use serde::Serialize;
 use tauri::State;
-use wso_core::custody::{deadline_for, Authority, NewHold};
-use wso_core::desk::{HoldDetail, HoldSummary};
-use wso_core::time::{local_text, utc_text};
+use wso_core::custody::NewHold;
+use wso_core::desk::{BookingPreview, HoldDetail, HoldSummary};
+use wso_core::time::{facility_time, local_text, utc_text};
 
 use super::{now, public};
 use crate::state::{CmdResult, Shell};
-use crate::time_input::facility_time;
 
 #[derive(Serialize)]
 pub struct Board {
@@ -53,42 +52,16 @@ pub fn hold_detail(shell: State<'_, Shell>, hold_id: String) -> CmdResult<HoldDe
     shell.desk().show_hold(&hold_id, now()).map_err(public)
 }
 
-/// What the confirmation step shows before a booking is saved.
-#[derive(Serialize)]
-pub struct BookingPreview {
-    pub served_at: String,
-    pub served_at_local: String,
-    pub authority: Authority,
-    pub deadline_at: Option<String>,
-    pub deadline_local: Option<String>,
-}
-
-/// Checks the form with core's own validation and computes the deadline
-/// with core's own clock; nothing is written.
+/// Checks the form with every rule core applies at booking (zone, perimeter,
+/// officer credential, duplicate warrant) and returns the deadline core
+/// computed; nothing is written.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn preview_hold(shell: State<'_, Shell>, hold: NewHold) -> CmdResult<BookingPreview> {
-    shell.actor()?;
+    let actor = shell.actor()?;
     let now = now();
     let desk = shell.desk();
-    let facility = desk.facility();
-    let tz = facility.timezone;
-    let hold = with_facility_time(hold, tz, now).map_err(public)?;
-    let checked = hold
-        .check(now, now.with_timezone(&tz).date_naive())
-        .map_err(public)?;
-    let authority = if facility.igsa {
-        Authority::Igsa
-    } else {
-        Authority::Wso48h
-    };
-    let deadline = deadline_for(checked.served_at, authority);
-    Ok(BookingPreview {
-        served_at: utc_text(checked.served_at),
-        served_at_local: local_text(checked.served_at, tz),
-        authority,
-        deadline_at: deadline.map(utc_text),
-        deadline_local: deadline.map(|d| local_text(d, tz)),
-    })
+    let hold = with_facility_time(hold, desk.facility().timezone, now).map_err(public)?;
+    desk.preview_hold(&actor, &hold, now).map_err(public)
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
