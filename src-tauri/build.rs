@@ -28,6 +28,12 @@ const COMMANDS: &[&str] = &[
     "endpoint_settings",
     "save_endpoint_settings",
     "test_endpoint_connection",
+    "handoff_sheet",
+    "save_handoff_pdf",
+    "record_handoff_print",
+    "acknowledge_handoff",
+    "clock_status",
+    "acknowledge_clock_jump",
 ];
 
 fn main() {

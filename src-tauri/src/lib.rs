@@ -2,6 +2,7 @@
 //! on first run), keeps the signed-in session, exposes thin commands over
 //! `wso_core` to the window, and sends deadline notifications.
 
+pub mod clock;
 pub mod commands;
 pub mod notify;
 pub mod startup;
@@ -63,6 +64,7 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .manage(shell)
         .manage(sync::BackgroundSync::new(db.clone(), key_file.clone()))
+        .manage(clock::ClockWarning::default())
         .invoke_handler(tauri::generate_handler![
             commands::session::app_info,
             commands::session::sign_in,
@@ -89,9 +91,16 @@ pub fn run() {
             commands::sync::endpoint_settings,
             commands::sync::save_endpoint_settings,
             commands::sync::test_endpoint_connection,
+            commands::handoff::handoff_sheet,
+            commands::handoff::save_handoff_pdf,
+            commands::handoff::record_handoff_print,
+            commands::handoff::acknowledge_handoff,
+            commands::clock::clock_status,
+            commands::clock::acknowledge_clock_jump,
         ])
         .setup(|app| {
             notify::spawn(app.handle().clone());
+            clock::spawn(app.handle().clone());
             sync::start_with_app(app.handle());
             Ok(())
         })

@@ -5,6 +5,8 @@
 //! Commands run off the main thread (`async`), so password hashing or a busy
 //! database never freezes the window.
 
+pub mod clock;
+pub mod handoff;
 pub mod holds;
 pub mod people;
 pub mod session;

@@ -82,6 +82,41 @@ export interface ConnectionCheck {
   clock_skew_seconds: number | null; clock_skew_warning: boolean; message: string;
 }
 
+/** The shift handoff sheet as core computed it (wso_core::handoff::HandoffSheet). */
+export interface ShiftWindow { start_at: string; start_local: string; end_at: string; end_local: string }
+export interface Person { username: string; full_name: string }
+export interface IceAction { kind: string; text: string }
+export interface SheetHold {
+  hold_id: string; family_name: string; given_names: string; booking_number: string;
+  warrant_form: string; warrant_number: string; authority: "wso_48h" | "igsa";
+  served_at: string; served_at_local: string; deadline_at: string | null; deadline_local: string | null;
+  remaining_seconds: number | null; remaining_text: string; held_seconds: number;
+  urgency: Urgency | null; release_required: boolean; status_text: string; due_next_shift: boolean;
+  zone_id: string; zone_name: string; inside_perimeter: boolean; pending_ice_actions: IceAction[];
+}
+export interface ClosedHold {
+  hold_id: string; family_name: string; given_names: string; booking_number: string;
+  warrant_form: string; warrant_number: string; status: string; closed_at: string; closed_at_local: string;
+  outcome_text: string;
+}
+export interface Acknowledgement {
+  incoming: Person; outgoing: Person; acknowledged_at: string; acknowledged_at_local: string;
+  sheet_printed_at: string | null; sheet_printed_at_local: string | null;
+}
+export interface HandoffSheet {
+  facility_id: string; facility_name: string; timezone: string; desk_id: string; shift_hours: number;
+  ending_shift: ShiftWindow; next_shift: ShiftWindow; printed_at: string; printed_at_local: string;
+  prepared_by: Person;
+  summary: { open: number; release_required: number; due_next_shift: number; outside_perimeter: number; igsa: number; closed_in_shift: number };
+  open_holds: SheetHold[]; closed_in_shift: ClosedHold[];
+  sync: { undelivered_events: number; last_success_at: string | null; last_success_local: string | null };
+  last_acknowledgement: Acknowledgement | null;
+}
+export type Paper = "letter" | "a4";
+export interface SavedSheet { path: string; pages: number; missing_glyphs: boolean; cjk_font_missing: boolean }
+/** The workstation's wall clock moved differently from real time (see src-tauri/src/clock.rs). */
+export interface ClockJump { jump_seconds: number; from_local: string; to_local: string }
+
 /** What a command refused with; `field` names the input at fault. */
 export class ApiError extends Error {
   constructor(public code: string, public field: string | null, message: string) {
@@ -135,6 +170,13 @@ export const api = {
     call<EndpointSettings>("save_endpoint_settings", { url, token }),
   testEndpointConnection: (url: string, token: string | null) =>
     call<ConnectionCheck>("test_endpoint_connection", { url, token }),
+  handoffSheet: () => call<HandoffSheet>("handoff_sheet"),
+  /** null when the supervisor cancelled the save dialog. */
+  saveHandoffPdf: (paper: Paper) => call<SavedSheet | null>("save_handoff_pdf", { paper }),
+  recordHandoffPrint: () => call<void>("record_handoff_print"),
+  acknowledgeHandoff: (outgoing: string) => call<Acknowledgement>("acknowledge_handoff", { outgoing }),
+  clockStatus: () => call<ClockJump | null>("clock_status"),
+  acknowledgeClockJump: () => call<void>("acknowledge_clock_jump"),
 };
 
 export function roleAtLeast(actor: Actor | null, needed: Role): boolean {
