@@ -137,8 +137,9 @@ async fn refused_bookings_show_the_error_at_the_field_and_store_nothing() -> Res
         // A point in the Gulf of Mexico, well outside the jail's perimeter polygon.
         w.fill("Latitude", "27.7000").await?;
         w.fill("Longitude", "-82.9000").await?;
+        // Core's preview runs every booking rule: the refusal shows before any
+        // confirmation step.
         w.click("Book hold").await?;
-        w.click("Confirm booking").await?;
         let shown = w.wait_text("#err-lat", "outside").await?;
         assert!(
             shown.starts_with("Latitude"),
@@ -158,7 +159,6 @@ async fn refused_bookings_show_the_error_at_the_field_and_store_nothing() -> Res
         w.fill("Longitude", "").await?;
         w.choose("Serving officer", EXPIRED_OFFICER).await?;
         w.click("Book hold").await?;
-        w.click("Confirm booking").await?;
         let shown = w
             .wait_text("#err-officer_credential", "Serving officer")
             .await?;
