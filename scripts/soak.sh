@@ -8,8 +8,8 @@
 #
 # Phases:
 #  1. crash: CYCLES cycles; each starts 3 concurrent wsoctl writes (hold open /
-#     move / release, and `wsoctl sync`), kills -9 each with probability 1/2
-#     after a random 0-150 ms (if still running), then checks: every hold
+#     move / release, and `wsoctl sync`), kills -9 each with probability 2/3
+#     after a random 0-100 ms (if still running), then checks: every hold
 #     whose `hold open` exited 0 exists, every acknowledged release is closed,
 #     `wsoctl audit verify` exits 0 (it opens with PRAGMA quick_check and walks
 #     both hash chains). At the end one clean sync must deliver every event
@@ -141,12 +141,12 @@ launch() { # $1: slot; starts one random operation in the background
 for c in $(seq "$CYCLES"); do
   KIND=() PID=() TARGET=()
   for slot in 0 1 2; do launch $slot; done
-  # Each process is a kill candidate with probability 1/2, after a random
-  # 0-150 ms: under load a wsoctl call takes 50-200 ms, so both ends of the
-  # mix stay common (killed mid-write, and acknowledged).
-  sleep "0.$(printf '%03d' $((RANDOM % 150)))"
+  # Each process is a kill candidate with probability 2/3, after a random
+  # 0-100 ms: a wsoctl call takes 20-200 ms here depending on load, so both
+  # ends of the mix stay common (killed mid-write, and acknowledged).
+  sleep "0.$(printf '%03d' $((RANDOM % 100)))"
   for slot in 0 1 2; do
-    if [ $((RANDOM % 2)) -eq 0 ]; then
+    if [ $((RANDOM % 3)) -ne 0 ]; then
       kill -9 "${PID[$slot]}" 2>/dev/null || true   # a zombie that already exited keeps its status
     fi
   done

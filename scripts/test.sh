@@ -14,16 +14,17 @@ section "UI: build and unit tests (vitest)"
 (cd ui && npm run build && npx vitest run)
 
 section "Rust: workspace tests (no display needed)"
-cargo test --workspace --exclude wso-desk --exclude wso-desk-e2e
-# The shell's own tests (pure logic; it links GTK, so it is outside default-members).
-cargo test -p wso-desk
+# One package selection for every cargo call below, so dependencies are built
+# once with one feature set (a different -p/--exclude would rebuild them).
+# The window tests are #[ignore]d here: they need Xvfb and run below.
+cargo test --workspace
 
 section "Rust: build the desktop app"
-cargo build -p wso-desk
-cargo build -p wso-desk-e2e --tests
+cargo build --workspace --all-targets
 
 section "End to end: the real window under Xvfb (tauri-driver + WebKitWebDriver)"
+# Only the end-to-end tests are #[ignore]d in this workspace.
 xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- \
-  cargo test -p wso-desk-e2e -- --ignored --test-threads=1
+  cargo test --workspace -- --ignored --test-threads=1
 
 section "All tests passed"
