@@ -3,7 +3,7 @@
 # `wso-endpoint` binaries on a temp folder. Bounded: every phase has a count.
 #
 #   scripts/soak.sh --short                 # CI: ~1-2 minutes
-#   scripts/soak.sh [CYCLES] [OFFLINE_EVENTS] [--release] [--keep]
+#   scripts/soak.sh [CYCLES] [OFFLINE_EVENTS] [--release] [--keep] [--no-build]
 #                                           # long run, e.g. scripts/soak.sh 1000 5000
 #
 # Phases:
@@ -25,12 +25,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CYCLES=1000 OFFLINE=5000 PROFILE=debug KEEP=0 POSITIONAL=()
+CYCLES=1000 OFFLINE=5000 PROFILE=debug KEEP=0 BUILD=1 POSITIONAL=()
 for arg in "$@"; do
   case "$arg" in
     --short) CYCLES=40 OFFLINE=300 ;;
     --release) PROFILE=release ;;
     --keep) KEEP=1 ;;
+    --no-build) BUILD=0 ;;   # CI: use what `cargo build --workspace` already built
     -h|--help) sed -n 2,24p "$0"; exit 0 ;;
     --*) echo "soak: unknown option $arg" >&2; exit 2 ;;
     *) POSITIONAL+=("$arg") ;;
@@ -48,11 +49,14 @@ PY=/usr/bin/python3; [ -x "$PY" ] || PY=$(command -v python3) || fail "python3 i
 # Reads all its input: a reader that quits early would break wsoctl's pipe.
 hold_id_of() { awk -F'"' '/"hold_id"/ && !done { print $4; done = 1 }'; }
 
-say "Build wsoctl and wso-endpoint ($PROFILE)"
-flag=(); [ "$PROFILE" = release ] && flag=(--release)
-cargo build "${flag[@]}" --quiet -p wso-core --bin wsoctl -p wso-endpoint --bin wso-endpoint
+if [ "$BUILD" = 1 ]; then
+  say "Build wsoctl and wso-endpoint ($PROFILE)"
+  flag=(); [ "$PROFILE" = release ] && flag=(--release)
+  cargo build "${flag[@]}" --quiet -p wso-core --bin wsoctl -p wso-endpoint --bin wso-endpoint
+fi
 WSOCTL="$PWD/target/$PROFILE/wsoctl"
 ENDPOINT_BIN="$PWD/target/$PROFILE/wso-endpoint"
+for b in "$WSOCTL" "$ENDPOINT_BIN"; do [ -x "$b" ] || fail "$b is not built"; done
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/wso-soak.XXXXXX")
 ENDPOINT_PID=""
