@@ -22,6 +22,9 @@ cargo test --workspace
 section "Rust: build the desktop app"
 cargo build --workspace --all-targets
 
+section "Soak (short): kill -9 during writes and sync, clock steps, offline then faults"
+scripts/soak.sh --short --no-build
+
 section "End to end: the real window under Xvfb (tauri-driver + WebKitWebDriver)"
 # Only the end-to-end tests are #[ignore]d in this workspace.
 xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- \

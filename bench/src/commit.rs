@@ -91,7 +91,11 @@ pub fn run(dir: &Path, opens: usize, table: &mut Table) {
     table.add(Row {
         figure: "(a') why: reads inside open_hold, p50".into(),
         measured: format!("read-back {}", ms(back_t.p50())),
-        compared: format!("duplicate-warrant check {} ({} open holds)", ms(dup_t.p50()), opens + warmup + 4),
+        compared: format!(
+            "duplicate-warrant check {} ({} open holds)",
+            ms(dup_t.p50()),
+            opens + warmup + 4
+        ),
         ratio: "-".into(),
         target: "-".into(),
         verdict: Verdict::Info,

@@ -200,6 +200,7 @@ impl Desk {
 
     /// Verify both hash chains: sync events and the local audit log.
     pub fn verify(&self) -> Result<(u64, u64)> {
+        store::integrity_check(&self.conn)?;
         let events = crate::events::verify_chain(&self.conn)?;
         let records = audit::verify_chain(&self.conn)?;
         audit::verify_event_references(&self.conn)?;

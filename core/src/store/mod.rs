@@ -104,28 +104,67 @@ fn prove_key(conn: &Connection, source: &KeySource) -> Result<()> {
     }
 }
 
+/// Files up to this size get a full `quick_check` at every open; a larger
+/// desk (years of history) gets a cheap probe at open and the full check in
+/// `audit verify`, which IT runs daily and before backups (docs/benchmarks.md:
+/// a full check of a 165 MiB desk takes about a second).
+const FULL_CHECK_AT_OPEN_BYTES: u64 = 32 * 1024 * 1024;
+
 /// The key opened page 1; if the rest of the file is damaged, move it aside so
 /// nobody keeps writing into it, and say where it went.
 fn check_not_damaged(conn: Connection, path: &Path) -> Result<Connection> {
-    let verdict: std::result::Result<String, rusqlite::Error> =
-        conn.query_row("PRAGMA quick_check", [], |r| r.get(0));
-    match verdict {
-        Ok(ok) if ok == "ok" => Ok(conn),
-        _ => {
-            drop(conn);
-            let aside = path.with_extension(format!("damaged-{}.db", std::process::id()));
-            std::fs::rename(path, &aside).map_err(|source| Error::Io {
-                context: format!("moving damaged {} aside", path.display()),
-                source,
-            })?;
-            Err(Error::Database {
-                message: format!(
-                    "the database at {} is damaged; it was moved to {} (nothing was deleted); restore the last backup",
-                    path.display(),
-                    aside.display()
-                ),
-            })
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let healthy = if size <= FULL_CHECK_AT_OPEN_BYTES {
+        matches!(conn.query_row("PRAGMA quick_check", [], |r| r.get::<_, String>(0)), Ok(ok) if ok == "ok")
+    } else {
+        // The pages every desk action touches first: schema, newest event and audit record.
+        conn.query_row(
+            "SELECT (SELECT max(seq) FROM event), (SELECT max(seq) FROM audit), (SELECT count(*) FROM facility)",
+            [],
+            |_| Ok(()),
+        )
+        .is_ok()
+    };
+    if healthy {
+        return Ok(conn);
+    }
+    drop(conn);
+    let aside = path.with_extension(format!("damaged-{}.db", std::process::id()));
+    let io = |source| Error::Io {
+        context: format!("moving damaged {} aside", path.display()),
+        source,
+    };
+    std::fs::rename(path, &aside).map_err(io)?;
+    // Its write-ahead log belongs with it: it may hold the newest commits.
+    for suffix in ["-wal", "-shm"] {
+        let mut from = path.as_os_str().to_owned();
+        from.push(suffix);
+        let mut to = aside.as_os_str().to_owned();
+        to.push(suffix);
+        if Path::new(&from).exists() {
+            std::fs::rename(&from, &to).map_err(io)?;
         }
+    }
+    Err(Error::Database {
+        message: format!(
+            "the database at {} is damaged; it was moved to {} (nothing was deleted); restore the last backup",
+            path.display(),
+            aside.display()
+        ),
+    })
+}
+
+/// The full page-level check (`PRAGMA integrity_check`), for `audit verify`.
+pub fn integrity_check(conn: &Connection) -> Result<()> {
+    let verdict: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .ctx("checking the database pages")?;
+    if verdict == "ok" {
+        Ok(())
+    } else {
+        Err(Error::Database {
+            message: format!("the database file is damaged: {verdict}; restore the last backup"),
+        })
     }
 }
 

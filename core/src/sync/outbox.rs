@@ -78,21 +78,31 @@ pub fn record_push(conn: &mut Connection, d: &PushDecision, now: DateTime<Utc>) 
         .ctx("recording the endpoint's answer")?;
     let at = utc_text(now);
     if let Some(ack) = d.ack_seq {
+        // `delivered` always equals `seq <= acked_seq`: only the seq range
+        // between the old and the new acknowledgement changes, and seq is the
+        // primary key, so this costs the batch, not the whole history.
+        let previous: i64 = tx
+            .query_row(
+                "SELECT acked_seq FROM sync_state WHERE singleton = 1",
+                [],
+                |r| r.get(0),
+            )
+            .ctx("reading the acknowledgement")?;
         tx.execute(
             "UPDATE sync_state SET acked_seq = ?1, last_success_at = ?2 WHERE singleton = 1",
             params![ack, at],
         )
         .ctx("recording the acknowledgement")?;
+        let (low, high, mark) = if ack >= previous {
+            (previous, ack, 1)
+        } else {
+            (ack, previous, 0)
+        };
         tx.execute(
-            "UPDATE event SET delivered = 1 WHERE seq <= ?1 AND delivered = 0",
-            [ack],
+            "UPDATE event SET delivered = ?3 WHERE seq > ?1 AND seq <= ?2",
+            params![low, high, mark],
         )
-        .ctx("marking events delivered")?;
-        tx.execute(
-            "UPDATE event SET delivered = 0 WHERE seq > ?1 AND delivered = 1",
-            [ack],
-        )
-        .ctx("marking events to resend")?;
+        .ctx("marking events delivered or to resend")?;
     }
     for r in &d.rejected {
         tx.execute(
