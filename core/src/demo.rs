@@ -102,3 +102,16 @@ pub fn create(
     }
     Ok(desk)
 }
+
+/// Today's start-up of the window (src-tauri), moved here to be tested.
+pub fn open_or_create(
+    db: &std::path::Path,
+    key_file: Option<&std::path::Path>,
+    _demo_requested: bool,
+    now: DateTime<Utc>,
+) -> Result<Desk> {
+    if db.exists() {
+        return Desk::open(db, key_file);
+    }
+    create(db, key_file, now)
+}
