@@ -32,7 +32,9 @@ fn six_handoffs_at_once_all_succeed_and_the_audit_chain_verifies() {
             .map(|i| {
                 let out = desk.dir.path().join(format!("sheet-{i}.pdf"));
                 let desk = &desk;
-                s.spawn(move || desk.run(&["handoff", "--out", out.to_str().unwrap(), "--as", "sup"]))
+                s.spawn(move || {
+                    desk.run(&["handoff", "--out", out.to_str().unwrap(), "--as", "sup"])
+                })
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
@@ -57,7 +59,9 @@ fn four_backups_at_once_leave_four_audit_records_and_private_files() {
             .iter()
             .map(|out| {
                 let desk = &desk;
-                s.spawn(move || desk.run(&["backup", "--out", out.to_str().unwrap(), "--as", "admin"]))
+                s.spawn(move || {
+                    desk.run(&["backup", "--out", out.to_str().unwrap(), "--as", "admin"])
+                })
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
@@ -78,7 +82,16 @@ fn forty_opens_of_an_old_schema_at_once_all_succeed() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("desk.db");
     let now = wso_core::time::parse_instant("now", "2026-11-27T14:00:00Z").unwrap();
-    Desk::init(&db, None, common::FACILITY, "desk-1", "admin", common::ADMIN_PW, now).unwrap();
+    Desk::init(
+        &db,
+        None,
+        common::FACILITY,
+        "desk-1",
+        "admin",
+        common::ADMIN_PW,
+        now,
+    )
+    .unwrap();
     // Rebuild the file as a version-1 desk left it (core/tests/store.rs does the same).
     std::fs::remove_file(&db).unwrap();
     for suffix in ["-wal", "-shm"] {
@@ -107,7 +120,11 @@ fn forty_opens_of_an_old_schema_at_once_all_succeed() {
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
     let failures: Vec<_> = results.iter().filter_map(|r| r.as_ref().err()).collect();
-    assert!(failures.is_empty(), "{} of 40 failed: {failures:?}", failures.len());
+    assert!(
+        failures.is_empty(),
+        "{} of 40 failed: {failures:?}",
+        failures.len()
+    );
     assert!(results
         .iter()
         .all(|r| r.as_ref().ok() == Some(&migrations::CURRENT_VERSION)));

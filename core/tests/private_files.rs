@@ -37,7 +37,10 @@ fn fail_audit_of(desk: &TestDesk, action: &str) {
 }
 
 /// An 8 KiB file system, too small for a sheet or a backup. Unmounted on drop.
-struct TinyDisk(PathBuf, tempfile::TempDir);
+struct TinyDisk {
+    path: PathBuf,
+    _dir: tempfile::TempDir,
+}
 
 impl TinyDisk {
     fn mount() -> Option<TinyDisk> {
@@ -51,7 +54,7 @@ impl TinyDisk {
             .map(|s| s.success())
             .unwrap_or(false);
         if ok {
-            Some(TinyDisk(path, dir))
+            Some(TinyDisk { path, _dir: dir })
         } else {
             eprintln!("SKIPPED: cannot mount a tmpfs here (needs root); the full-disk case is not exercised");
             None
@@ -61,7 +64,7 @@ impl TinyDisk {
 
 impl Drop for TinyDisk {
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg(&self.0).status();
+        let _ = Command::new("umount").arg(&self.path).status();
     }
 }
 
@@ -77,7 +80,11 @@ fn a_handoff_sheet_is_private_and_replaced_whole() {
         .ok();
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
     let mode = std::fs::metadata(&pdf).unwrap().permissions().mode();
-    assert_eq!(mode & 0o777, 0o600, "owner only, even over an older 0644 sheet");
+    assert_eq!(
+        mode & 0o777,
+        0o600,
+        "owner only, even over an older 0644 sheet"
+    );
     assert_eq!(names_in(&out), ["sheet.pdf"], "no temporary file left");
 }
 
@@ -118,16 +125,24 @@ fn a_full_disk_leaves_no_partial_sheet_or_backup() {
     let Some(disk) = TinyDisk::mount() else {
         return;
     };
-    let (audit_before, files_before) = (desk.counts().2, names_in(&disk.0));
+    let (audit_before, files_before) = (desk.counts().2, names_in(&disk.path));
     assert!(files_before.is_empty());
-    let pdf = disk.0.join("sheet.pdf");
+    let pdf = disk.path.join("sheet.pdf");
     let run = desk.run(&["handoff", "--out", pdf.to_str().unwrap(), "--as", "sup"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    let backup = disk.0.join("b.db");
+    let backup = disk.path.join("b.db");
     let run = desk.run(&["backup", "--out", backup.to_str().unwrap(), "--as", "admin"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(names_in(&disk.0).is_empty(), "{:?}", names_in(&disk.0));
-    assert_eq!(desk.counts().2, audit_before, "no audit record of a write that failed");
+    assert!(
+        names_in(&disk.path).is_empty(),
+        "{:?}",
+        names_in(&disk.path)
+    );
+    assert_eq!(
+        desk.counts().2,
+        audit_before,
+        "no audit record of a write that failed"
+    );
 }
 
 #[test]
@@ -135,7 +150,14 @@ fn a_backup_never_replaces_a_file() {
     let desk = desk_with_a_hold();
     let file = desk.dir.path().join("b.db");
     std::fs::write(&file, b"something else").unwrap();
-    let run = desk.run(&["backup", "--out", file.to_str().unwrap(), "--as", "admin", "--json"]);
+    let run = desk.run(&[
+        "backup",
+        "--out",
+        file.to_str().unwrap(),
+        "--as",
+        "admin",
+        "--json",
+    ]);
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert_eq!(run.json()["error"]["field"], "out");
     assert_eq!(std::fs::read(&file).unwrap(), b"something else");

@@ -137,6 +137,7 @@ fn wrong_key_is_a_clear_error_and_touches_nothing() {
     let before = std::fs::read(&db).unwrap();
     let other = dir.path().join("other.key");
     std::fs::write(&other, "11".repeat(32)).unwrap();
+    std::fs::set_permissions(&other, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let err = Desk::open(&db, Some(&other))
         .err()
         .expect("wrong key refused");

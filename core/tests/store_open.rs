@@ -62,7 +62,11 @@ fn an_empty_file_is_moved_aside_never_filled_with_a_new_schema() {
     assert!(!desk.db.exists(), "the empty file is not filled in place");
     let aside = damaged_copies(desk.dir.path());
     assert_eq!(aside.len(), 1, "{:?}", names_in(desk.dir.path()));
-    assert_eq!(std::fs::metadata(&aside[0]).unwrap().len(), 0, "kept as found");
+    assert_eq!(
+        std::fs::metadata(&aside[0]).unwrap().len(),
+        0,
+        "kept as found"
+    );
     // Nothing recreated it either: the next command says how to make a desk.
     let run = desk.run(&["hold", "list", "--json"]);
     assert_eq!(run.code, 1);
@@ -81,7 +85,11 @@ fn a_truncated_file_is_moved_aside_byte_for_byte() {
         std::fs::write(&desk.db, &bytes[..cut]).unwrap();
         let run = desk.run(&["hold", "list", "--json"]);
         assert_eq!(run.code, 1, "cut at {cut}: {}", run.stderr);
-        assert!(run.stderr.contains("damaged"), "cut at {cut}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("damaged"),
+            "cut at {cut}: {}",
+            run.stderr
+        );
         assert!(!desk.db.exists(), "cut at {cut}");
         let aside = damaged_copies(desk.dir.path());
         assert_eq!(aside.len(), 1, "cut at {cut}");
@@ -98,20 +106,23 @@ fn a_wrong_key_stops_and_touches_nothing() {
     let wrong = desk.dir.path().join("wrong.key");
     std::fs::write(&wrong, "ab".repeat(32)).unwrap();
     std::fs::set_permissions(&wrong, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let run = desk.run(&[
-        "hold",
-        "list",
-        "--db-key-file",
-        wrong.to_str().unwrap(),
-    ]);
+    let run = desk.run(&["hold", "list", "--db-key-file", wrong.to_str().unwrap()]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("wrong.key"), "{}", run.stderr);
     assert!(!run.stderr.contains("damaged"), "{}", run.stderr);
-    assert_eq!(std::fs::read(&desk.db).unwrap(), before, "not one byte changed");
+    assert_eq!(
+        std::fs::read(&desk.db).unwrap(),
+        before,
+        "not one byte changed"
+    );
     let mut expected = files;
     expected.push("wrong.key".into());
     expected.sort();
-    assert_eq!(names_in(desk.dir.path()), expected, "nothing moved or added");
+    assert_eq!(
+        names_in(desk.dir.path()),
+        expected,
+        "nothing moved or added"
+    );
 }
 
 #[test]
@@ -120,7 +131,9 @@ fn a_locked_database_stops_with_a_message_and_is_not_moved() {
     // Another process holds the file exclusively (as a stuck app or a copy tool could).
     let holder = desk.raw();
     holder
-        .execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; SELECT count(*) FROM hold;")
+        .execute_batch(
+            "PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; SELECT count(*) FROM hold;",
+        )
         .unwrap();
     let started = Instant::now();
     let run = desk.run(&["hold", "list", "--json"]);
@@ -140,7 +153,11 @@ fn a_locked_database_stops_with_a_message_and_is_not_moved() {
     drop(holder);
     assert!(desk.db.exists(), "left where it was");
     assert!(damaged_copies(desk.dir.path()).is_empty());
-    assert_eq!(desk.list(&[]).len(), 1, "and it opens once the lock is gone");
+    assert_eq!(
+        desk.list(&[]).len(),
+        1,
+        "and it opens once the lock is gone"
+    );
 }
 
 #[test]
@@ -202,7 +219,10 @@ fn init_never_adopts_a_key_file_it_did_not_create() {
     let run = init(&[]);
     assert_eq!(run.code, 3, "{}", run.stderr);
     assert_eq!(run.json()["error"]["field"], "db_key_file");
-    assert!(!db.exists(), "no database made with a key it did not create");
+    assert!(
+        !db.exists(),
+        "no database made with a key it did not create"
+    );
     assert_eq!(std::fs::read_to_string(key_of(&db)).unwrap(), planted);
     // Nor one named with --db-key-file.
     let named = desk.dir.path().join("named.key");
@@ -214,7 +234,10 @@ fn init_never_adopts_a_key_file_it_did_not_create() {
     assert!(!db.exists());
     // With no key anywhere, init makes its own.
     init(&[]).ok();
-    assert_ne!(std::fs::read_to_string(key_of(&db)).unwrap().trim(), planted);
+    assert_ne!(
+        std::fs::read_to_string(key_of(&db)).unwrap().trim(),
+        planted
+    );
 }
 
 #[test]
@@ -228,7 +251,11 @@ fn the_window_makes_a_demo_desk_only_when_asked() {
         .expect("no desk without a database or a demo request");
     assert_eq!(err.code(), "database");
     assert!(err.to_string().contains("wsoctl init"), "{err}");
-    assert!(names_in(dir.path()).is_empty(), "{:?}", names_in(dir.path()));
+    assert!(
+        names_in(dir.path()).is_empty(),
+        "{:?}",
+        names_in(dir.path())
+    );
     // Asked (scripts/run.sh): the demo desk.
     let desk = wso_core::demo::open_or_create(&db, None, true, now).unwrap();
     assert!(desk.actor("dep.jones").is_ok());

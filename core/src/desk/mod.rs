@@ -207,12 +207,15 @@ impl Desk {
         Ok((events, records))
     }
 
-    /// Consistent encrypted copy of the live database (admins).
+    /// Consistent encrypted copy of the live database (admins), written
+    /// 0600 beside its name and named only once its audit record is in: a
+    /// full disk or a failed record leaves no file. Never replaces a file.
     pub fn backup(&self, actor: &Actor, out: &Path, now: DateTime<Utc>) -> Result<()> {
         actor.require(Role::Admin, "a backup")?;
-        store::backup(&self.conn, &self.path, self.key_file.as_deref(), out)?;
+        let staged = store::files::Staged::new(out, store::files::Existing::Refuse("out"))?;
+        store::backup(&self.conn, &self.path, self.key_file.as_deref(), &staged)?;
         let target = out.display().to_string();
-        self.audit(
+        self.audit_file(
             now,
             Entry {
                 actor: &actor.username,
@@ -221,7 +224,19 @@ impl Desk {
                 outcome: "success",
                 detail: None,
             },
+            staged,
         )
+    }
+
+    /// Publish a staged file with its audit record, both or neither
+    /// (`audit::record_with_file`).
+    pub fn audit_file(
+        &self,
+        now: DateTime<Utc>,
+        entry: Entry<'_>,
+        file: store::files::Staged,
+    ) -> Result<()> {
+        audit::record_with_file(&self.conn, &self.desk_id, now, entry, file)
     }
 
     fn write_tx(&mut self, what: &'static str) -> Result<Transaction<'_>> {
