@@ -8,7 +8,6 @@ mod common;
 use std::os::unix::fs::PermissionsExt;
 
 use common::{now_plus, TestDesk};
-use rusqlite::Connection;
 use wso_core::store::migrations;
 use wso_core::Desk;
 
@@ -80,32 +79,9 @@ fn four_backups_at_once_leave_four_audit_records_and_private_files() {
 #[test]
 fn forty_opens_of_an_old_schema_at_once_all_succeed() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("desk.db");
     let now = wso_core::time::parse_instant("now", "2026-11-27T14:00:00Z").unwrap();
-    Desk::init(
-        &db,
-        None,
-        common::FACILITY,
-        "desk-1",
-        "admin",
-        common::ADMIN_PW,
-        now,
-    )
-    .unwrap();
-    // Rebuild the file as a version-1 desk left it (core/tests/store.rs does the same).
-    std::fs::remove_file(&db).unwrap();
-    for suffix in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
-    }
-    {
-        let key = std::fs::read_to_string(format!("{}.key", db.display())).unwrap();
-        let mut conn = Connection::open(&db).unwrap();
-        conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.trim()))
-            .unwrap();
-        migrations::migrate_to(&mut conn, 1).unwrap();
-        conn.execute_batch(include_str!("fixtures/schema_v1.sql"))
-            .unwrap();
-    }
+    let (db, conn) = common::version_1_desk(dir.path());
+    drop(conn);
     let results: Vec<Result<i64, String>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..40)
             .map(|_| {

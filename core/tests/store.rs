@@ -285,7 +285,7 @@ fn backup_opens_with_the_same_key() {
     let copy = Desk::open(&out, Some(&key)).unwrap();
     assert_eq!(copy.facility().id, "pinellas-main");
     assert!(
-        store::key::key_path(&out, None).exists() == false,
+        !store::key::key_path(&out, None).exists(),
         "the copy does not get a key file of its own"
     );
 }

@@ -10,20 +10,10 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{now_plus, TestDesk};
+use common::{names_in, now_plus, TestDesk};
 
 fn key_of(db: &Path) -> PathBuf {
     PathBuf::from(format!("{}.key", db.display()))
-}
-
-/// Names of the files in `dir` (sorted), to prove what was and was not moved.
-fn names_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
-        .collect();
-    names.sort();
-    names
 }
 
 fn damaged_copies(dir: &Path) -> Vec<PathBuf> {

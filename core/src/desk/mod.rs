@@ -240,10 +240,9 @@ impl Desk {
     }
 
     fn write_tx(&mut self, what: &'static str) -> Result<Transaction<'_>> {
-        // BEGIN IMMEDIATE: take the write lock before reading what we decide on.
-        self.conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .ctx(what)
+        // BEGIN IMMEDIATE: take the write lock before reading what we decide
+        // on; a lock held past the busy timeout is retried, then reported.
+        store::write_lock(&self.conn, what)
     }
 }
 

@@ -228,3 +228,35 @@ pub fn now_plus(offset_s: i64) -> String {
     let t = chrono::Utc::now() + chrono::Duration::seconds(offset_s);
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
+
+/// Names of the files in `dir`, sorted: to prove what was and was not written or moved.
+pub fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A desk as schema version 1 left it (core/tests/fixtures/schema_v1.sql,
+/// with its data), at `dir/desk.db` with its key beside it; returns the path
+/// and an open raw connection under the key, for adding what a test needs.
+pub fn version_1_desk(dir: &std::path::Path) -> (PathBuf, rusqlite::Connection) {
+    let db = dir.join("desk.db");
+    let now = wso_core::time::parse_instant("now", "2026-11-27T14:00:00Z").unwrap();
+    wso_core::Desk::init(&db, None, FACILITY, "desk-1", "admin", ADMIN_PW, now).unwrap();
+    // Keep the key, rebuild the file as an older desk left it.
+    std::fs::remove_file(&db).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let key = std::fs::read_to_string(format!("{}.key", db.display())).unwrap();
+    let mut conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.trim()))
+        .unwrap();
+    wso_core::store::migrations::migrate_to(&mut conn, 1).unwrap();
+    conn.execute_batch(include_str!("../fixtures/schema_v1.sql"))
+        .unwrap();
+    (db, conn)
+}
