@@ -34,6 +34,22 @@ pub fn write_private_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     staged.publish()
 }
 
+/// Create an empty file at `path` readable by its owner only; fails if
+/// anything exists there.
+pub fn create_private(path: &Path) -> Result<()> {
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map(drop).map_err(|source| Error::Io {
+        context: format!("creating {}", path.display()),
+        source,
+    })
+}
+
 /// A private temporary file beside its target, not yet visible under its name.
 pub struct Staged {
     temp: PathBuf,
@@ -54,17 +70,7 @@ impl Staged {
         let mut tag = [0u8; 6];
         rand::rngs::OsRng.fill_bytes(&mut tag);
         let temp = folder.join(format!(".{name}.{}.partial", hex::encode(tag)));
-        let mut options = OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        options.open(&temp).map_err(|source| Error::Io {
-            context: format!("creating a file in {}", folder.display()),
-            source,
-        })?;
+        create_private(&temp)?;
         Ok(Staged {
             temp,
             target: target.to_path_buf(),

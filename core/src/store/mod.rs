@@ -101,11 +101,15 @@ pub fn create_new(path: &Path, key_file: Option<&Path>) -> Result<(Connection, K
         })?;
     }
     let (key, source) = key::create(path, key_file)?;
+    // Made 0600 before SQLite opens it: its WAL and shared-memory files take
+    // the database file's mode, so the whole desk stays its owner's alone.
+    if let Err(e) = files::create_private(path) {
+        let _ = std::fs::remove_file(&source.path);
+        return Err(e);
+    }
     let made = Connection::open_with_flags(
         path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .ctx("creating the database file")
     .and_then(|conn| {
