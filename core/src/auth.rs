@@ -66,7 +66,13 @@ impl Actor {
 
 const BLOCKLIST: &str = include_str!("auth/common-passwords.txt");
 
-/// IA-5: at least 8 characters, not a common password, not the username.
+/// zxcvbn's score a password must reach: 3 is "safely unguessable" (about
+/// 10^10 guesses), so `Password1!` and `aaaaaaaa` are out.
+pub const MIN_STRENGTH: u8 = 3;
+
+/// IA-5: at least 8 characters, not a common password, not the username,
+/// and strong enough by zxcvbn's estimate (which knows keyboard walks,
+/// repeats, dates, l33t and common words the blocklist does not list).
 pub fn check_password_policy(username: &str, password: &str) -> Result<()> {
     if password.chars().count() < 8 {
         return Err(Error::invalid("password", "must be at least 8 characters"));
@@ -79,6 +85,18 @@ pub fn check_password_policy(username: &str, password: &str) -> Result<()> {
         return Err(Error::invalid(
             "password",
             "is too common or too easy to guess; choose another",
+        ));
+    }
+    let estimate = zxcvbn::zxcvbn(password, &[username]);
+    if u8::from(estimate.score()) < MIN_STRENGTH {
+        let hint = estimate
+            .feedback()
+            .and_then(|f| f.warning())
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default();
+        return Err(Error::invalid(
+            "password",
+            format!("is too easy to guess{hint}; a few unrelated words make a strong one"),
         ));
     }
     Ok(())
@@ -98,6 +116,17 @@ pub fn hash_password(password: &str) -> Result<String> {
         .map_err(|e| Error::Database {
             message: format!("could not hash the password: {e}"),
         })
+}
+
+/// A hash of nothing anyone knows, checked against for unknown usernames so
+/// that they cost the same Argon2 work as a real account.
+pub fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        let mut bytes = [0u8; 24];
+        argon2::password_hash::rand_core::RngCore::fill_bytes(&mut OsRng, &mut bytes);
+        hash_password(&hex::encode(bytes)).unwrap_or_default()
+    })
 }
 
 pub fn verify_password(password: &str, stored: &str) -> bool {
@@ -143,6 +172,10 @@ mod tests {
         assert!(check_password_policy("jdoe", "password").is_err());
         assert!(check_password_policy("jdoe12345", "JDOE12345").is_err());
         assert!(check_password_policy("jdoe", "correct horse battery").is_ok());
+        for weak in ["Password1!", "aaaaaaaa", "qwertyuiop", "jdoe2026!"] {
+            let err = check_password_policy("jdoe", weak).unwrap_err();
+            assert_eq!(err.field(), Some("password"), "{weak}");
+        }
     }
 
     #[test]
