@@ -118,15 +118,15 @@ pub fn hash_password(password: &str) -> Result<String> {
         })
 }
 
-/// A hash of nothing anyone knows, checked against for unknown usernames so
-/// that they cost the same Argon2 work as a real account.
+/// A hash of a password no one knows, with the same parameters as every
+/// stored one: unknown usernames are checked against it so they cost the
+/// same Argon2 work as a real account (a constant: computing one at run time
+/// would itself take a second hash's time in each new `wsoctl` process).
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$S64RpciDF+GF5jExpv+z5g$c7uPoV+rszqvT4xfbx9TND9lms8wTSykxfC21wRYvDg";
+
 pub fn dummy_hash() -> &'static str {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| {
-        let mut bytes = [0u8; 24];
-        argon2::password_hash::rand_core::RngCore::fill_bytes(&mut OsRng, &mut bytes);
-        hash_password(&hex::encode(bytes)).unwrap_or_default()
-    })
+    DUMMY_HASH
 }
 
 pub fn verify_password(password: &str, stored: &str) -> bool {
@@ -176,6 +176,27 @@ mod tests {
             let err = check_password_policy("jdoe", weak).unwrap_err();
             assert_eq!(err.field(), Some("password"), "{weak}");
         }
+    }
+
+    #[test]
+    fn the_dummy_hash_costs_what_a_real_one_does() {
+        let real = hash_password("correct horse battery").unwrap();
+        let params = |h: &str| h.split('$').nth(3).map(str::to_owned);
+        assert_eq!(params(dummy_hash()), params(&real));
+        assert!(!verify_password("", dummy_hash()));
+        // The fastest of three, so a busy machine does not decide.
+        let time = |h: &str| {
+            (0..3)
+                .map(|_| {
+                    let t = std::time::Instant::now();
+                    verify_password("whatever-pass", h);
+                    t.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
+        };
+        let (d, r) = (time(dummy_hash()), time(&real));
+        assert!(d * 3 > r && r * 3 > d, "dummy {d:?} vs real {r:?}");
     }
 
     #[test]
