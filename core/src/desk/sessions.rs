@@ -227,6 +227,21 @@ impl Desk {
         Ok(ended > 0)
     }
 
+    /// A sign-out from the window (`wsoctl logout` records its own, in the
+    /// transaction that ends the session).
+    pub fn record_sign_out(&self, username: &str, how: &str, now: DateTime<Utc>) -> Result<()> {
+        self.audit(
+            now,
+            Entry {
+                actor: username,
+                action: "sign_out",
+                target: None,
+                outcome: "success",
+                detail: Some(how),
+            },
+        )
+    }
+
     /// `--password-file`: a sign-in for one command, no session kept.
     pub fn one_command_sign_in(
         &mut self,

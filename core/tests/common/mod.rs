@@ -162,6 +162,7 @@ impl TestDesk {
             .env("WSO_DB", &self.db)
             .env_remove("WSO_DB_KEY_FILE")
             .env_remove("WSO_USER")
+            .env_remove("WSO_PASSWORD_FILE")
             .env("XDG_RUNTIME_DIR", self.runtime_dir())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

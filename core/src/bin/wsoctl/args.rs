@@ -33,7 +33,7 @@ pub struct Global {
     #[arg(long, global = true)]
     pub json: bool,
     /// Sign in for this command alone with the password in FILE (mode 0600)
-    #[arg(long, global = true, value_name = "FILE")]
+    #[arg(long, global = true, env = "WSO_PASSWORD_FILE", value_name = "FILE")]
     pub password_file: Option<PathBuf>,
 }
 
