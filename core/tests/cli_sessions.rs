@@ -117,6 +117,13 @@ fn login_opens_a_session_in_a_0600_file_and_logout_ends_it() {
         .unwrap();
     assert_eq!(failures, 0, "a good sign-in resets the count");
     desk.run(&["hold", "list", "--json", "--as", "dep"]).ok();
+    // Signing in again replaces the session the file held.
+    desk.run_stdin(&["login", "--as", "dep", "--password-stdin"], PW).ok();
+    let sessions: i64 = desk
+        .raw()
+        .query_row("SELECT count(*) FROM cli_session WHERE username = 'dep'", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(sessions, 1);
 
     desk.run(&["logout", "--as", "dep"]).ok();
     assert!(!file.exists());

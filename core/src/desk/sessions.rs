@@ -4,14 +4,14 @@
 //! so the idle and 12-hour limits, the forced password change and a
 //! deactivated or locked account stop both alike.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
 
 use super::Desk;
 use crate::audit::Entry;
-use crate::auth::session::{Activity, Session, SessionState, MAX_IDLE_MINUTES};
+use crate::auth::session::{Activity, Session, SessionState, MAX_IDLE_MINUTES, REAUTH_HOURS};
 use crate::auth::Actor;
 use crate::error::{Error, Result, SessionProblem, SqlContext};
 use crate::time::{stored, utc_text};
@@ -96,11 +96,14 @@ impl Desk {
 
     /// `wsoctl login`: the password checked as at the window (lockout,
     /// failures audited); an admin-issued password must be changed first.
-    /// Returns the new token for the caller's 0600 file.
+    /// Returns the new token for the caller's 0600 file; the session of
+    /// `replaces` (the token the file held before) ends, and so do this
+    /// user's lapsed ones.
     pub fn cli_login(
         &mut self,
         username: &str,
         password: &str,
+        replaces: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<CliSession> {
         let signed = self.sign_in(username, password, now)?;
@@ -113,6 +116,22 @@ impl Desk {
         let hash = token_hash(&token);
         let desk_id = self.desk_id.clone();
         let tx = self.write_tx("starting a session")?;
+        if let Some(old) = replaces {
+            tx.execute(
+                "DELETE FROM cli_session WHERE token_hash = ?1 AND username = ?2",
+                params![token_hash(old), username],
+            )
+            .ctx("ending the replaced session")?;
+        }
+        tx.execute(
+            "DELETE FROM cli_session WHERE username = ?1 AND (last_used_at <= ?2 OR signed_in_at <= ?3)",
+            params![
+                username,
+                utc_text(now - Duration::minutes(MAX_IDLE_MINUTES)),
+                utc_text(now - Duration::hours(REAUTH_HOURS))
+            ],
+        )
+        .ctx("clearing lapsed sessions")?;
         tx.execute(
             "INSERT INTO cli_session (token_hash, username, signed_in_at, last_used_at) VALUES (?1, ?2, ?3, ?3)",
             params![hash, username, utc_text(now)],

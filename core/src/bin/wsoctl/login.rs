@@ -101,8 +101,9 @@ pub fn login(ctx: &Context, password_stdin: bool) -> CliResult {
     let user = username(ctx)?;
     let password = read_password(password_stdin)?;
     let path = token_path(&ctx.db, user)?;
+    let previous = read_token(&ctx.db, user).unwrap_or(None);
     let mut desk = ctx.open()?;
-    let session = desk.cli_login(user, &password, clock_now())?;
+    let session = desk.cli_login(user, &password, previous.as_deref(), clock_now())?;
     if let Err(e) = write_token(&path, &session.token) {
         // No session without its file: end the one just started.
         let _ = desk.cli_logout(user, Some(&session.token), clock_now());
