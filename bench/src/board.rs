@@ -105,7 +105,10 @@ pub fn list(dir: &Path, open: usize, closed: usize, wsoctl: Option<&Path>, table
             use std::io::Write;
             let _ = writeln!(stdin, "{password}");
         }
-        assert!(login.wait().expect("wsoctl login").success(), "wsoctl login failed");
+        assert!(
+            login.wait().expect("wsoctl login").success(),
+            "wsoctl login failed"
+        );
         let mut cli_t = Samples::default();
         for _ in 0..5 {
             let out = cli_t.time(|| {

@@ -25,7 +25,11 @@ fn token_file_of(desk: &TestDesk, user: &str) -> PathBuf {
     desk.run(&["logout", "--as", user]).ok();
     let after = session_files(desk);
     let gone: Vec<_> = before.into_iter().filter(|f| !after.contains(f)).collect();
-    assert_eq!(gone.len(), 1, "logout removes exactly its own file: {gone:?}");
+    assert_eq!(
+        gone.len(),
+        1,
+        "logout removes exactly its own file: {gone:?}"
+    );
     gone[0].clone()
 }
 
@@ -55,18 +59,47 @@ fn without_a_session_every_personal_data_command_is_refused_and_writes_nothing()
         (vec!["hold", "show", &id, "--json", "--as", "dep"], "dep"),
         (open.iter().map(String::as_str).collect(), "dep"),
         (
-            vec!["hold", "move", &id, "--zone", "medical", "--at", "2026-01-01T00:00:00Z", "--as", "dep"],
+            vec![
+                "hold",
+                "move",
+                &id,
+                "--zone",
+                "medical",
+                "--at",
+                "2026-01-01T00:00:00Z",
+                "--as",
+                "dep",
+            ],
             "dep",
         ),
         (vec!["officer", "list", "--as", "dep"], "dep"),
         (
-            vec!["officer", "add", "--credential", "WSO-9", "--name", "Nine", "--trained-on", "2020-01-01", "--expires-on", "2035-01-01", "--as", "sup"],
+            vec![
+                "officer",
+                "add",
+                "--credential",
+                "WSO-9",
+                "--name",
+                "Nine",
+                "--trained-on",
+                "2020-01-01",
+                "--expires-on",
+                "2035-01-01",
+                "--as",
+                "sup",
+            ],
             "sup",
         ),
         (vec!["user", "list", "--as", "admin"], "admin"),
         (vec!["user", "unlock", "dep", "--as", "admin"], "admin"),
-        (vec!["handoff", "--out", pdf.to_str().unwrap(), "--as", "sup"], "sup"),
-        (vec!["backup", "--out", backup.to_str().unwrap(), "--as", "admin"], "admin"),
+        (
+            vec!["handoff", "--out", pdf.to_str().unwrap(), "--as", "sup"],
+            "sup",
+        ),
+        (
+            vec!["backup", "--out", backup.to_str().unwrap(), "--as", "admin"],
+            "admin",
+        ),
     ];
     for (args, user) in cases {
         let run = desk.run(&args);
@@ -77,7 +110,10 @@ fn without_a_session_every_personal_data_command_is_refused_and_writes_nothing()
             "{args:?}: {}",
             run.stderr
         );
-        assert!(!run.stdout.contains("Doe"), "{args:?} printed personal data");
+        assert!(
+            !run.stdout.contains("Doe"),
+            "{args:?} printed personal data"
+        );
         assert_eq!(desk.counts(), before, "{args:?}: nothing may be written");
     }
     assert!(!pdf.exists() && !backup.exists());
@@ -92,36 +128,67 @@ fn login_opens_a_session_in_a_0600_file_and_logout_ends_it() {
     assert!(file.starts_with(desk.runtime_dir()));
     assert_eq!(desk.run(&["hold", "list", "--as", "dep"]).code, 3);
 
-    let wrong = desk.run_stdin(&["login", "--as", "dep", "--password-stdin"], "not-the-password");
+    let wrong = desk.run_stdin(
+        &["login", "--as", "dep", "--password-stdin"],
+        "not-the-password",
+    );
     assert_eq!(wrong.code, 3, "{}", wrong.stderr);
-    assert!(wrong.stderr.contains("username or password not accepted"), "{}", wrong.stderr);
+    assert!(
+        wrong.stderr.contains("username or password not accepted"),
+        "{}",
+        wrong.stderr
+    );
     let failures: i64 = desk
         .raw()
-        .query_row("SELECT count(*) FROM sign_in_failure WHERE username = 'dep'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM sign_in_failure WHERE username = 'dep'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
-    assert_eq!(failures, 1, "a wrong password at login counts toward the lockout");
+    assert_eq!(
+        failures, 1,
+        "a wrong password at login counts toward the lockout"
+    );
     assert!(!file.exists());
 
-    desk.run_stdin(&["login", "--as", "dep", "--password-stdin"], PW).ok();
+    desk.run_stdin(&["login", "--as", "dep", "--password-stdin"], PW)
+        .ok();
     let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600, "token file mode");
     let token = std::fs::read_to_string(&file).unwrap();
     let stored: String = desk
         .raw()
-        .query_row("SELECT token_hash FROM cli_session WHERE username = 'dep'", [], |r| r.get(0))
+        .query_row(
+            "SELECT token_hash FROM cli_session WHERE username = 'dep'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
-    assert!(!stored.contains(token.trim()), "only the token's hash is in the database");
+    assert!(
+        !stored.contains(token.trim()),
+        "only the token's hash is in the database"
+    );
     let failures: i64 = desk
         .raw()
-        .query_row("SELECT count(*) FROM sign_in_failure WHERE username = 'dep'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM sign_in_failure WHERE username = 'dep'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(failures, 0, "a good sign-in resets the count");
     desk.run(&["hold", "list", "--json", "--as", "dep"]).ok();
     // Signing in again replaces the session the file held.
-    desk.run_stdin(&["login", "--as", "dep", "--password-stdin"], PW).ok();
+    desk.run_stdin(&["login", "--as", "dep", "--password-stdin"], PW)
+        .ok();
     let sessions: i64 = desk
         .raw()
-        .query_row("SELECT count(*) FROM cli_session WHERE username = 'dep'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM cli_session WHERE username = 'dep'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(sessions, 1);
 
@@ -130,8 +197,15 @@ fn login_opens_a_session_in_a_0600_file_and_logout_ends_it() {
     let after = desk.run(&["hold", "list", "--as", "dep"]);
     assert_eq!(after.code, 3, "{}", after.stderr);
     let actions = audit_actions(&desk);
-    for expected in ["dep sign_in failure", "dep sign_in success", "dep sign_out success"] {
-        assert!(actions.iter().any(|a| a.starts_with(expected)), "{expected}: {actions:#?}");
+    for expected in [
+        "dep sign_in failure",
+        "dep sign_in success",
+        "dep sign_out success",
+    ] {
+        assert!(
+            actions.iter().any(|a| a.starts_with(expected)),
+            "{expected}: {actions:#?}"
+        );
     }
 }
 
@@ -150,16 +224,28 @@ fn a_session_lapses_after_30_idle_minutes_and_after_12_hours() {
     desk.run(&["hold", "list", "--as", "dep"]).ok();
     let used: String = desk
         .raw()
-        .query_row("SELECT last_used_at FROM cli_session WHERE username = 'dep'", [], |r| r.get(0))
+        .query_row(
+            "SELECT last_used_at FROM cli_session WHERE username = 'dep'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
-    assert!(used.as_str() >= now_plus(-60).as_str(), "a command is input: {used}");
+    assert!(
+        used.as_str() >= now_plus(-60).as_str(),
+        "a command is input: {used}"
+    );
 
     set("last_used_at", 30 * 60 + 5);
     let idle = desk.run(&["hold", "list", "--as", "dep"]);
     assert_eq!(idle.code, 3, "{}", idle.stderr);
-    assert!(idle.stderr.contains("sign in first: wsoctl login --as dep"), "{}", idle.stderr);
+    assert!(
+        idle.stderr.contains("sign in first: wsoctl login --as dep"),
+        "{}",
+        idle.stderr
+    );
 
-    desk.run_stdin(&["login", "--as", "dep", "--password-stdin"], PW).ok();
+    desk.run_stdin(&["login", "--as", "dep", "--password-stdin"], PW)
+        .ok();
     set("signed_in_at", 12 * 3600 + 5);
     let old = desk.run(&["hold", "list", "--as", "dep"]);
     assert_eq!(old.code, 3, "12 hours in all: {}", old.stderr);
@@ -170,7 +256,8 @@ fn a_token_file_from_another_database_signs_nobody_in() {
     let a = TestDesk::new();
     let b = TestDesk::new();
     let a_file = token_file_of(&a, "dep");
-    a.run_stdin(&["login", "--as", "dep", "--password-stdin"], PW).ok();
+    a.run_stdin(&["login", "--as", "dep", "--password-stdin"], PW)
+        .ok();
     let b_file = token_file_of(&b, "dep");
     assert_ne!(a_file.file_name(), b_file.file_name(), "named per database");
     std::fs::copy(&a_file, &b_file).unwrap();
@@ -192,11 +279,30 @@ fn a_password_file_signs_in_for_that_command_alone() {
     let pw = desk.dir.path().join("pw");
     std::fs::write(&pw, format!("{PW}\n")).unwrap();
     std::fs::set_permissions(&pw, std::fs::Permissions::from_mode(0o600)).unwrap();
-    desk.run(&["hold", "list", "--json", "--as", "dep", "--password-file", pw.to_str().unwrap()])
-        .ok();
-    assert_eq!(desk.run(&["hold", "list", "--as", "dep"]).code, 3, "no session left behind");
+    desk.run(&[
+        "hold",
+        "list",
+        "--json",
+        "--as",
+        "dep",
+        "--password-file",
+        pw.to_str().unwrap(),
+    ])
+    .ok();
+    assert_eq!(
+        desk.run(&["hold", "list", "--as", "dep"]).code,
+        3,
+        "no session left behind"
+    );
     std::fs::write(&pw, "wrong-password\n").unwrap();
-    let wrong = desk.run(&["hold", "list", "--as", "dep", "--password-file", pw.to_str().unwrap()]);
+    let wrong = desk.run(&[
+        "hold",
+        "list",
+        "--as",
+        "dep",
+        "--password-file",
+        pw.to_str().unwrap(),
+    ]);
     assert_eq!(wrong.code, 3, "{}", wrong.stderr);
 }
 
@@ -204,19 +310,46 @@ fn a_password_file_signs_in_for_that_command_alone() {
 fn an_admin_issued_password_must_be_changed_before_login() {
     let desk = TestDesk::new();
     desk.run_stdin(
-        &["user", "add", "--username", "new", "--full-name", "New Deputy", "--role", "deputy", "--password-stdin", "--as", "admin"],
+        &[
+            "user",
+            "add",
+            "--username",
+            "new",
+            "--full-name",
+            "New Deputy",
+            "--role",
+            "deputy",
+            "--password-stdin",
+            "--as",
+            "admin",
+        ],
         PW,
     )
     .ok();
     let first = desk.run_stdin(&["login", "--as", "new", "--password-stdin"], PW);
     assert_eq!(first.code, 3, "{}", first.stderr);
-    assert!(first.stderr.contains("wsoctl user password --as new"), "{}", first.stderr);
+    assert!(
+        first.stderr.contains("wsoctl user password --as new"),
+        "{}",
+        first.stderr
+    );
     let pw = desk.dir.path().join("pw");
     std::fs::write(&pw, format!("{PW}\n")).unwrap();
     std::fs::set_permissions(&pw, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let one = desk.run(&["hold", "list", "--as", "new", "--password-file", pw.to_str().unwrap()]);
+    let one = desk.run(&[
+        "hold",
+        "list",
+        "--as",
+        "new",
+        "--password-file",
+        pw.to_str().unwrap(),
+    ]);
     assert_eq!(one.code, 3, "not even for one command: {}", one.stderr);
-    assert!(one.stderr.contains("must be changed first"), "{}", one.stderr);
+    assert!(
+        one.stderr.contains("must be changed first"),
+        "{}",
+        one.stderr
+    );
 
     let wrong = desk.run_stdin(
         &["user", "password", "--as", "new", "--password-stdin"],
@@ -225,18 +358,27 @@ fn an_admin_issued_password_must_be_changed_before_login() {
     assert_eq!(wrong.code, 3, "{}", wrong.stderr);
     let failures: i64 = desk
         .raw()
-        .query_row("SELECT count(*) FROM sign_in_failure WHERE username = 'new'", [], |r| r.get(0))
+        .query_row(
+            "SELECT count(*) FROM sign_in_failure WHERE username = 'new'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(failures, 1, "a wrong current password counts");
-    assert!(audit_actions(&desk).iter().any(|a| a.starts_with("new user.password_change failure")));
+    assert!(audit_actions(&desk)
+        .iter()
+        .any(|a| a.starts_with("new user.password_change failure")));
 
     desk.run_stdin(
         &["user", "password", "--as", "new", "--password-stdin"],
         &format!("{PW}\nSlow-Heron-Ledger-58"),
     )
     .ok();
-    desk.run_stdin(&["login", "--as", "new", "--password-stdin"], "Slow-Heron-Ledger-58")
-        .ok();
+    desk.run_stdin(
+        &["login", "--as", "new", "--password-stdin"],
+        "Slow-Heron-Ledger-58",
+    )
+    .ok();
     desk.run(&["hold", "list", "--as", "new"]).ok();
 }
 
@@ -246,7 +388,8 @@ fn reads_of_personal_data_are_audited() {
     let hold = desk.open(&now_plus(-600), "B-1");
     let id = hold["hold_id"].as_str().unwrap();
     desk.run(&["hold", "list", "--json", "--as", "dep"]).ok();
-    desk.run(&["hold", "show", id, "--json", "--as", "dep"]).ok();
+    desk.run(&["hold", "show", id, "--json", "--as", "dep"])
+        .ok();
     desk.run(&["officer", "list", "--json", "--as", "dep"]).ok();
     desk.run(&["user", "list", "--json", "--as", "admin"]).ok();
     let actions = audit_actions(&desk);
@@ -256,7 +399,10 @@ fn reads_of_personal_data_are_audited() {
         "dep officer.list success".to_owned(),
         "admin user.list success".to_owned(),
     ] {
-        assert!(actions.iter().any(|a| a.starts_with(&expected)), "{expected}: {actions:#?}");
+        assert!(
+            actions.iter().any(|a| a.starts_with(&expected)),
+            "{expected}: {actions:#?}"
+        );
     }
 }
 
@@ -265,22 +411,41 @@ fn a_locked_admin_is_unlocked_with_the_database_key_and_it_is_audited() {
     let desk = TestDesk::new();
     token_file_of(&desk, "admin");
     for _ in 0..5 {
-        let run = desk.run_stdin(&["login", "--as", "admin", "--password-stdin"], "wrong-password");
+        let run = desk.run_stdin(
+            &["login", "--as", "admin", "--password-stdin"],
+            "wrong-password",
+        );
         assert_eq!(run.code, 3);
     }
-    let wrong = desk.run_stdin(&["login", "--as", "admin", "--password-stdin"], "wrong-password");
+    let wrong = desk.run_stdin(
+        &["login", "--as", "admin", "--password-stdin"],
+        "wrong-password",
+    );
     let locked = desk.run_stdin(&["login", "--as", "admin", "--password-stdin"], ADMIN_PW);
     assert_eq!(locked.code, 3);
-    assert_eq!(locked.stderr, wrong.stderr, "a locked account answers as a wrong password does");
+    assert_eq!(
+        locked.stderr, wrong.stderr,
+        "a locked account answers as a wrong password does"
+    );
 
     let missing = desk.dir.path().join("no-such.key");
-    let no_key = desk.run(&["user", "unlock", "admin", "--with-key", "--db-key-file", missing.to_str().unwrap()]);
+    let no_key = desk.run(&[
+        "user",
+        "unlock",
+        "admin",
+        "--with-key",
+        "--db-key-file",
+        missing.to_str().unwrap(),
+    ]);
     assert_eq!(no_key.code, 1, "{}", no_key.stderr);
     desk.run(&["user", "unlock", "admin", "--with-key"]).ok();
-    desk.run_stdin(&["login", "--as", "admin", "--password-stdin"], ADMIN_PW).ok();
+    desk.run_stdin(&["login", "--as", "admin", "--password-stdin"], ADMIN_PW)
+        .ok();
     let actions = audit_actions(&desk);
     assert!(
-        actions.iter().any(|a| a.starts_with("key-holder user.unlock success admin")),
+        actions
+            .iter()
+            .any(|a| a.starts_with("key-holder user.unlock success admin")),
         "{actions:#?}"
     );
 }
@@ -295,21 +460,62 @@ fn admins_deactivate_and_change_roles_but_never_remove_the_last_admin() {
     assert!(last.stderr.contains("last active admin"), "{}", last.stderr);
     let demote = desk.run(&["user", "role", "admin", "--role", "deputy", "--as", "admin"]);
     assert_eq!(demote.code, 3, "{}", demote.stderr);
-    assert!(demote.stderr.contains("last active admin"), "{}", demote.stderr);
+    assert!(
+        demote.stderr.contains("last active admin"),
+        "{}",
+        demote.stderr
+    );
 
-    desk.run(&["user", "role", "dep", "--role", "supervisor", "--as", "admin"]).ok();
-    let users = desk.run(&["user", "list", "--json", "--as", "admin"]).ok().json();
-    let dep = users.as_array().unwrap().iter().find(|u| u["username"] == "dep").unwrap().clone();
+    desk.run(&[
+        "user",
+        "role",
+        "dep",
+        "--role",
+        "supervisor",
+        "--as",
+        "admin",
+    ])
+    .ok();
+    let users = desk
+        .run(&["user", "list", "--json", "--as", "admin"])
+        .ok()
+        .json();
+    let dep = users
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["username"] == "dep")
+        .unwrap()
+        .clone();
     assert_eq!(dep["role"], "supervisor");
 
-    desk.run(&["user", "deactivate", "dep", "--as", "admin"]).ok();
-    assert_eq!(desk.run(&["hold", "list", "--as", "dep"]).code, 3, "its session ends");
+    desk.run(&["user", "deactivate", "dep", "--as", "admin"])
+        .ok();
+    assert_eq!(
+        desk.run(&["hold", "list", "--as", "dep"]).code,
+        3,
+        "its session ends"
+    );
     let login = desk.run_stdin(&["login", "--as", "dep", "--password-stdin"], PW);
     assert_eq!(login.code, 3);
-    assert!(login.stderr.contains("username or password not accepted"), "{}", login.stderr);
+    assert!(
+        login.stderr.contains("username or password not accepted"),
+        "{}",
+        login.stderr
+    );
     let actions = audit_actions(&desk);
-    assert!(actions.iter().any(|a| a.starts_with("admin user.role success dep")), "{actions:#?}");
-    assert!(actions.iter().any(|a| a.starts_with("admin user.deactivate success dep")), "{actions:#?}");
+    assert!(
+        actions
+            .iter()
+            .any(|a| a.starts_with("admin user.role success dep")),
+        "{actions:#?}"
+    );
+    assert!(
+        actions
+            .iter()
+            .any(|a| a.starts_with("admin user.deactivate success dep")),
+        "{actions:#?}"
+    );
 }
 
 #[test]
@@ -317,7 +523,20 @@ fn trivially_weak_passwords_are_refused() {
     let desk = TestDesk::new();
     for weak in ["Password1!", "aaaaaaaa", "qwertyuiop"] {
         let run = desk.run_stdin(
-            &["user", "add", "--username", "weak", "--full-name", "W", "--role", "deputy", "--password-stdin", "--json", "--as", "admin"],
+            &[
+                "user",
+                "add",
+                "--username",
+                "weak",
+                "--full-name",
+                "W",
+                "--role",
+                "deputy",
+                "--password-stdin",
+                "--json",
+                "--as",
+                "admin",
+            ],
             weak,
         );
         assert_eq!(run.code, 3, "{weak}: {}", run.stderr);

@@ -320,7 +320,9 @@ fn a_locked_or_unknown_account_answers_like_a_wrong_password_in_words_and_time()
         .add_user(&admin, "locked", "L", Role::Deputy, PW, now())
         .unwrap();
     for i in 0..5 {
-        let _ = f.desk.sign_in("locked", "wrong-password", now() + Duration::seconds(i));
+        let _ = f
+            .desk
+            .sign_in("locked", "wrong-password", now() + Duration::seconds(i));
     }
     // The fastest of five tries each, so a busy machine does not decide; a
     // skipped Argon2 check would be tens of times faster, well past 3x.
@@ -329,7 +331,10 @@ fn a_locked_or_unknown_account_answers_like_a_wrong_password_in_words_and_time()
         let mut text = String::new();
         for _ in 0..5 {
             let t = std::time::Instant::now();
-            let err = f.desk.sign_in(user, pw, now() + Duration::minutes(1)).unwrap_err();
+            let err = f
+                .desk
+                .sign_in(user, pw, now() + Duration::minutes(1))
+                .unwrap_err();
             best = best.min(t.elapsed());
             text = format!("{} {:?} {}", err.code(), err.field(), err);
         }
@@ -355,11 +360,19 @@ fn a_wrong_current_password_in_a_change_counts_toward_the_lockout() {
     for i in 0..5 {
         let err = f
             .desk
-            .change_password(&dep, "not-the-current", "Slow-Heron-Ledger-58", now() + Duration::seconds(i))
+            .change_password(
+                &dep,
+                "not-the-current",
+                "Slow-Heron-Ledger-58",
+                now() + Duration::seconds(i),
+            )
             .unwrap_err();
         assert_eq!(err.field(), Some("current_password"));
     }
-    assert!(f.desk.actor("dep").is_err(), "five wrong current passwords lock");
+    assert!(
+        f.desk.actor("dep").is_err(),
+        "five wrong current passwords lock"
+    );
     let audit = wso_core::audit::recent(f.desk.conn(), 50).unwrap();
     assert_eq!(
         audit
@@ -368,5 +381,7 @@ fn a_wrong_current_password_in_a_change_counts_toward_the_lockout() {
             .count(),
         5
     );
-    assert!(audit.iter().any(|r| r.action == "user.lock" && r.target.as_deref() == Some("dep")));
+    assert!(audit
+        .iter()
+        .any(|r| r.action == "user.lock" && r.target.as_deref() == Some("dep")));
 }

@@ -214,8 +214,15 @@ mod tests {
         {
             let mut desk = shell.desk();
             let admin = desk.actor("admin").unwrap();
-            desk.add_user(&admin, "admin2", "A2", Role::Admin, "a-good-long-pass", t0())
-                .unwrap();
+            desk.add_user(
+                &admin,
+                "admin2",
+                "A2",
+                Role::Admin,
+                "a-good-long-pass",
+                t0(),
+            )
+            .unwrap();
             let a2 = desk.actor("admin2").unwrap();
             // The second admin deactivates the first, who is signed in here.
             desk.deactivate_user(&a2, "admin", t0()).unwrap();

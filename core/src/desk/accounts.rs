@@ -147,8 +147,11 @@ impl Desk {
             [username],
         )
         .ctx("unlocking")?;
-        tx.execute("DELETE FROM sign_in_failure WHERE username = ?1", [username])
-            .ctx("unlocking")?;
+        tx.execute(
+            "DELETE FROM sign_in_failure WHERE username = ?1",
+            [username],
+        )
+        .ctx("unlocking")?;
         audit::record(
             &tx,
             &desk_id,
@@ -158,7 +161,9 @@ impl Desk {
                 action: "user.unlock",
                 target: Some(username),
                 outcome: "success",
-                detail: Some(&format!("with the database key from {key_source}, no session")),
+                detail: Some(&format!(
+                    "with the database key from {key_source}, no session"
+                )),
             },
         )?;
         tx.commit().ctx("committing the unlock")

@@ -24,8 +24,8 @@ use crate::error::{Error, Result, SqlContext};
 use crate::store::{self, KeySource};
 use crate::time::utc_text;
 
-pub use booking::BookingPreview;
 pub use accounts::KEY_HOLDER;
+pub use booking::BookingPreview;
 pub use people::{SignedIn, UserRow};
 pub use sessions::{sign_in_first, CliSession};
 pub use views::{HoldDetail, HoldSummary};

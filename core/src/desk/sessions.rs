@@ -177,7 +177,9 @@ impl Desk {
             .optional()
             .ctx("reading the session")?;
         let (signed_in_at, last_used_at) = row.ok_or_else(|| sign_in_first(username, ""))?;
-        let actor = self.actor(username).map_err(|_| sign_in_first(username, ""))?;
+        let actor = self
+            .actor(username)
+            .map_err(|_| sign_in_first(username, ""))?;
         let mut session = Session {
             actor,
             signed_in_at: stored(&signed_in_at)?,
@@ -215,7 +217,12 @@ impl Desk {
     }
 
     /// `wsoctl logout`: ends the session of this token (if any) and audits it.
-    pub fn cli_logout(&mut self, username: &str, token: Option<&str>, now: DateTime<Utc>) -> Result<bool> {
+    pub fn cli_logout(
+        &mut self,
+        username: &str,
+        token: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
         let Some(token) = token else {
             return Ok(false);
         };

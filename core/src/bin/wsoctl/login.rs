@@ -147,15 +147,23 @@ pub fn logout(ctx: &Context) -> CliResult {
 
 /// `--password-file FILE`: the first line of a file only its owner can read.
 pub fn password_from_file(path: &Path) -> Result<String, Error> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| Error::invalid("password_file", format!("cannot read {}: {e}", path.display())))?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Error::invalid(
+            "password_file",
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })?;
     if meta.permissions().mode() & 0o077 != 0 {
         return Err(Error::invalid(
             "password_file",
             format!("{} can be read by others; chmod 600 it", path.display()),
         ));
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::invalid("password_file", format!("cannot read {}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::invalid(
+            "password_file",
+            format!("cannot read {}: {e}", path.display()),
+        )
+    })?;
     Ok(text.lines().next().unwrap_or_default().to_owned())
 }

@@ -98,12 +98,7 @@ impl Context {
     }
 
     /// As [`Context::actor`], for a read of personal data: the read is audited.
-    pub fn reader(
-        &self,
-        desk: &mut Desk,
-        action: &str,
-        target: Option<&str>,
-    ) -> CliResult<Actor> {
+    pub fn reader(&self, desk: &mut Desk, action: &str, target: Option<&str>) -> CliResult<Actor> {
         let actor = self.actor(desk)?;
         desk.audit_read(&actor, action, target, clock_now())?;
         Ok(actor)
