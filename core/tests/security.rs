@@ -326,7 +326,7 @@ fn a_locked_or_unknown_account_answers_like_a_wrong_password_in_words_and_time()
     }
     // The fastest of five tries each, so a busy machine does not decide; a
     // skipped Argon2 check would be tens of times faster, well past 3x.
-    let mut answer = |f: &mut Fixture, user: &str, pw: &str| {
+    let answer = |f: &mut Fixture, user: &str, pw: &str| {
         let mut best = std::time::Duration::MAX;
         let mut text = String::new();
         for _ in 0..5 {
