@@ -80,6 +80,8 @@ pub fn run() {
             commands::people::users,
             commands::people::add_user,
             commands::people::unlock_user,
+            commands::people::deactivate_user,
+            commands::people::set_user_role,
             commands::sync::sync_status,
             commands::sync::sync_now,
             commands::sync::endpoint_settings,

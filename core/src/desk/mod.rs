@@ -4,9 +4,11 @@
 //! validation, roles, the custody change, its sync event and its audit
 //! record, all in one transaction.
 
+mod accounts;
 mod booking;
 mod holds;
 mod people;
+mod sessions;
 mod views;
 
 use std::path::{Path, PathBuf};
@@ -22,8 +24,10 @@ use crate::error::{Error, Result, SqlContext};
 use crate::store::{self, KeySource};
 use crate::time::utc_text;
 
+pub use accounts::KEY_HOLDER;
 pub use booking::BookingPreview;
 pub use people::{SignedIn, UserRow};
+pub use sessions::{sign_in_first, CliSession};
 pub use views::{HoldDetail, HoldSummary};
 
 pub struct Desk {

@@ -11,8 +11,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0001_custody.sql"),
     include_str!("../../../migrations/0002_sync.sql"),
     include_str!("../../../migrations/0003_sync_warnings.sql"),
-    // 0004-0006 are other branches' (custody holds, reports, CLI sessions);
-    // the merge puts them here, before 0007.
+    // 0004 (custody under the agreement) and 0005 (complaints) go here at merge.
+    include_str!("../../../migrations/0006_sessions.sql"),
     include_str!("../../../migrations/0007_warrant_keys.sql"),
 ];
 

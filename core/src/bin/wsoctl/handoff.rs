@@ -52,8 +52,8 @@ impl From<PaperArg> for pdf::Paper {
 
 pub fn run(ctx: &Context, args: HandoffArgs) -> CliResult {
     if let Some(HandoffAction::Acknowledge { outgoing }) = args.action {
-        let desk = ctx.open()?;
-        let actor = ctx.actor(&desk)?;
+        let mut desk = ctx.open()?;
+        let actor = ctx.actor(&mut desk)?;
         let ack = handoff::acknowledge_handoff(&desk, &actor, &outgoing, clock_now())?;
         let text = format!(
             "{} ({}) took the shift over from {} ({}) at {}",
@@ -69,8 +69,8 @@ pub fn run(ctx: &Context, args: HandoffArgs) -> CliResult {
     let out = args
         .out
         .ok_or_else(|| Failure::Usage("handoff needs --out FILE.pdf".into()))?;
-    let desk = ctx.open()?;
-    let actor = ctx.actor(&desk)?;
+    let mut desk = ctx.open()?;
+    let actor = ctx.actor(&mut desk)?;
     let now = ctx.now_or(args.now.as_deref())?;
     // Role, data and rendering are all checked before anything touches the disk.
     let sheet = handoff::sheet(&desk, now, &actor)?;
