@@ -183,7 +183,11 @@ fn login_opens_a_session_in_a_0600_file_and_logout_ends_it() {
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
     let exposed = desk.run(&["hold", "list", "--as", "dep"]);
     assert_eq!(exposed.code, 3, "{}", exposed.stderr);
-    assert!(exposed.stderr.contains("can be read by others"), "{}", exposed.stderr);
+    assert!(
+        exposed.stderr.contains("can be read by others"),
+        "{}",
+        exposed.stderr
+    );
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
     // Signing in again replaces the session the file held.
     desk.run_stdin(&["login", "--as", "dep", "--password-stdin"], PW)
