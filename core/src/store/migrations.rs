@@ -11,7 +11,8 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0001_custody.sql"),
     include_str!("../../../migrations/0002_sync.sql"),
     include_str!("../../../migrations/0003_sync_warnings.sql"),
-    // 0004 (custody under the agreement) and 0005 (complaints) go here at merge.
+    include_str!("../../../migrations/0004_agreement.sql"),
+    // 0005 (complaints) goes here at merge.
     include_str!("../../../migrations/0006_sessions.sql"),
     include_str!("../../../migrations/0007_warrant_keys.sql"),
 ];
