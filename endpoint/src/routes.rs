@@ -1,14 +1,22 @@
-//! The HTTP surface: the three protocol routes (sync-protocol.md) and the
+//! The HTTP surface: the protocol routes (sync-protocol.md) and the
 //! operator/admin routes (queue an update, read a desk's events, faults).
 //! Status codes are exactly the protocol's; bodies are JSON. Errors carry
 //! `{"error": code, "message": text}` so a desk can show the message.
+//!
+//! Order of checks on a push (v1.1, "Who may push and pull what"): the token
+//! and the URL's desk from the headers alone (401/403, the body is never
+//! read), the declared length (413), then the body read with the same limit
+//! as it streams (413), then its facility and every event's desk and
+//! facility against the token (403). The whole request, body included, runs
+//! under the request timeout (408).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -17,13 +25,23 @@ use serde_json::{json, Value};
 use wso_core::time::utc_text;
 
 use crate::faults::{FaultSwitch, Faults};
+use crate::serve::Limits;
 use crate::store::{self, NewUpdate, StoreError};
 use crate::updates::parse_cursor;
 
+/// The protocol's ceiling on a request body (v1.1): 500 events fit well within it.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+/// The one desk of one facility a token may act for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeskScope {
+    pub desk_id: String,
+    pub facility_id: String,
+}
+
 pub struct AppState {
     pub db: Mutex<Connection>,
-    /// token -> desk_id
-    pub tokens: HashMap<String, String>,
+    pub tokens: HashMap<String, DeskScope>,
     pub admin_token: Option<String>,
     pub max_batch: usize,
     /// Largest page served, whatever `limit` asks (tests use small pages).
@@ -33,11 +51,12 @@ pub struct AppState {
 
 type Shared = Arc<AppState>;
 
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, limits: Limits) -> Router {
     Router::new()
         .route("/v1/health", get(health))
         .route("/v1/desks/{desk_id}/events", post(push_events))
         .route("/v1/facilities/{facility_id}/updates", get(get_updates))
+        .route("/v1/facilities/{facility_id}/events", get(get_events))
         .route("/admin/updates", post(admin_queue_update))
         .route("/admin/desks/{desk_id}/events", get(admin_desk_events))
         .route(
@@ -48,9 +67,31 @@ pub fn router(state: AppState) -> Router {
             "/admin/faults",
             get(admin_get_faults).post(admin_set_faults),
         )
-        // The protocol caps a push at 500 events, not at axum's 2 MB default.
-        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+        // Admin routes read their (small) bodies with axum's extractor: same ceiling.
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(limits, time_limit))
         .with_state(Arc::new(state))
+}
+
+/// The whole request, body included, within the limit: a half-sent body gets
+/// 408 and the connection is closed (what is left of the body is never read).
+async fn time_limit(State(limits): State<Limits>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(limits.request_timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let mut r = error(
+                StatusCode::REQUEST_TIMEOUT,
+                "request_timeout",
+                format!(
+                    "the request did not arrive whole within {} ms",
+                    limits.request_timeout.as_millis()
+                ),
+            );
+            r.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            r
+        }
+    }
 }
 
 fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
@@ -80,13 +121,12 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-/// The desk a token belongs to: 401 without a known token.
+/// The desk and facility a token belongs to: 401 without a known token.
 // The error is the response itself, returned at once by a handler; boxing it buys nothing.
 #[allow(clippy::result_large_err)]
-fn desk_of<'s>(state: &'s AppState, headers: &HeaderMap) -> Result<&'s str, Response> {
+fn scope_of<'s>(state: &'s AppState, headers: &HeaderMap) -> Result<&'s DeskScope, Response> {
     bearer(headers)
         .and_then(|t| state.tokens.get(t))
-        .map(String::as_str)
         .ok_or_else(|| {
             error(
                 StatusCode::UNAUTHORIZED,
@@ -113,10 +153,82 @@ fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), Response> 
     }
 }
 
+fn forbidden(code: &str, message: impl Into<String>) -> Response {
+    error(StatusCode::FORBIDDEN, code, message)
+}
+
+/// 403 unless the facility in the URL is the token's.
+#[allow(clippy::result_large_err)]
+fn require_facility(scope: &DeskScope, facility_id: &str) -> Result<(), Response> {
+    if scope.facility_id == facility_id {
+        Ok(())
+    } else {
+        Err(forbidden(
+            "wrong_facility",
+            "this token belongs to a desk of another facility",
+        ))
+    }
+}
+
+/// 403 unless the body's facility and every event's desk and facility are the token's.
+#[allow(clippy::result_large_err)]
+fn require_scope(scope: &DeskScope, facility_id: &str, events: &[Value]) -> Result<(), Response> {
+    require_facility(scope, facility_id)?;
+    for (i, e) in events.iter().enumerate() {
+        if e["desk_id"].as_str() != Some(scope.desk_id.as_str()) {
+            return Err(forbidden(
+                "wrong_desk",
+                format!("events[{i}]: desk_id is not this token's desk"),
+            ));
+        }
+        if e["facility_id"].as_str() != Some(scope.facility_id.as_str()) {
+            return Err(forbidden(
+                "wrong_facility",
+                format!("events[{i}]: facility_id is not this token's facility"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Read a body of at most `MAX_BODY_BYTES`: refused from `Content-Length`
+/// before a byte is read, and again while it streams (chunked, or a length that lied).
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Response> {
+    let too_large = || {
+        error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body_too_large",
+            format!("request bodies are limited to {MAX_BODY_BYTES} bytes"),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(too_large());
+    }
+    axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|e| {
+            let over = std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            if over {
+                too_large()
+            } else {
+                error(
+                    StatusCode::BAD_REQUEST,
+                    "malformed_request",
+                    "the request body could not be read",
+                )
+            }
+        })
+}
+
 fn store_error(e: StoreError) -> Response {
     match e {
         StoreError::Malformed(m) => error(StatusCode::BAD_REQUEST, "malformed_request", m),
-        StoreError::Conflict { .. } => error(StatusCode::CONFLICT, "seq_conflict", e.to_string()),
+        StoreError::Conflict { code, .. } => error(StatusCode::CONFLICT, code, e.to_string()),
         StoreError::Sqlite { .. } => {
             tracing::error!(error = %e, "store failed");
             error(
@@ -135,20 +247,22 @@ async fn health() -> Response {
 async fn push_events(
     State(state): State<Shared>,
     Path(desk_id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Request,
 ) -> Response {
-    let token_desk = match desk_of(&state, &headers) {
-        Ok(d) => d,
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
+    // Headers only: an unknown token or another desk's URL never gets its body read.
+    let scope = match scope_of(&state, &headers) {
+        Ok(s) => s.clone(),
         Err(r) => return r,
     };
-    if token_desk != desk_id {
-        return error(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "this token belongs to another desk",
-        );
+    if scope.desk_id != desk_id {
+        return forbidden("wrong_desk", "this token belongs to another desk");
     }
+    let body = match read_body(&headers, body).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     let request: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => {
@@ -169,6 +283,9 @@ async fn push_events(
             "body needs facility_id (string) and events (array)",
         );
     };
+    if let Err(r) = require_scope(&scope, facility_id, events) {
+        return r;
+    }
     if events.len() > state.max_batch {
         return error(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -176,7 +293,7 @@ async fn push_events(
             format!("at most {} events per request", state.max_batch),
         );
     }
-    if let Err(e) = store::check_events(&desk_id, events) {
+    if let Err(e) = store::check_events(events) {
         return store_error(e);
     }
     let faults = state.faults.take_push();
@@ -209,8 +326,13 @@ async fn push_events(
             "stored, but the answer was lost (test fault)",
         );
     }
+    let ack_hash = match faults.ack_hash {
+        Some(wrong) => Some(wrong),
+        None => stored.ack_hash,
+    };
     Json(json!({
         "ack_seq": stored.ack_seq + faults.ack_offset,
+        "ack_hash": ack_hash,
         "server_time": utc_text(now()),
         "rejected": stored.rejected,
     }))
@@ -223,7 +345,7 @@ async fn get_updates(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = desk_of(&state, &headers) {
+    if let Err(r) = scope_of(&state, &headers).and_then(|s| require_facility(s, &facility_id)) {
         return r;
     }
     let after = match parse_cursor(query.get("after").map(String::as_str)) {
@@ -231,19 +353,72 @@ async fn get_updates(
         Err(e) => return store_error(e),
     };
     let after = if state.faults.take_replay() { 0 } else { after };
-    let limit = match query.get("limit").map(|l| l.parse::<u32>()) {
-        None => 200,
-        Some(Ok(l)) if (1..=1000).contains(&l) => l,
-        Some(_) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "malformed_request",
-                "limit must be 1-1000",
-            )
-        }
+    let limit = match page_limit(&query, 200) {
+        Ok(l) => l,
+        Err(r) => return r,
     };
     let page = store::updates_after(&state.db(), &facility_id, after, limit.min(state.page_size));
     match page {
+        Ok(p) => {
+            let pad = state.faults.take_padding();
+            if pad > 0 {
+                return padded(p, pad);
+            }
+            Json(p).into_response()
+        }
+        Err(e) => store_error(e),
+    }
+}
+
+/// A test fault: the page with `pad` more bytes of blanks inside its JSON
+/// (still valid JSON), like an endpoint answering far more than any page needs.
+fn padded(page: store::Page, pad: usize) -> Response {
+    let mut text = serde_json::to_string(&page).unwrap_or_default();
+    let blanks = " ".repeat(pad);
+    text.insert_str(1, &blanks);
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        text,
+    )
+        .into_response()
+}
+
+#[allow(clippy::result_large_err)]
+fn page_limit(query: &HashMap<String, String>, default: u32) -> Result<u32, Response> {
+    match query.get("limit").map(|l| l.parse::<u32>()) {
+        None => Ok(default),
+        Some(Ok(l)) if (1..=1000).contains(&l) => Ok(l),
+        Some(_) => Err(error(
+            StatusCode::BAD_REQUEST,
+            "malformed_request",
+            "limit must be 1-1000",
+        )),
+    }
+}
+
+/// `GET /v1/facilities/{facility_id}/events`: every stored event of the
+/// token's facility, in the order they were stored (v1.1, several desks).
+async fn get_events(
+    State(state): State<Shared>,
+    Path(facility_id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = scope_of(&state, &headers).and_then(|s| require_facility(s, &facility_id)) {
+        return r;
+    }
+    let after = match store::parse_event_cursor(query.get("after").map(String::as_str)) {
+        Ok(a) => a,
+        Err(e) => return store_error(e),
+    };
+    let limit = match page_limit(&query, 500) {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    match store::facility_events_after(&state.db(), &facility_id, after, limit) {
         Ok(p) => Json(p).into_response(),
         Err(e) => store_error(e),
     }
