@@ -7,6 +7,8 @@
 //! and it serves HTTPS itself (rustls) or plain HTTP on loopback only.
 //! With `--test-faults` it can also misbehave on purpose (see `faults`).
 
+mod admin;
+pub mod admission;
 pub mod cli;
 pub mod faults;
 pub mod routes;

@@ -1,22 +1,20 @@
 //! The HTTP surface: the protocol routes (sync-protocol.md) and the
-//! operator/admin routes (queue an update, read a desk's events, faults).
-//! Status codes are exactly the protocol's; bodies are JSON. Errors carry
-//! `{"error": code, "message": text}` so a desk can show the message.
+//! operator/admin routes (`admin`). Status codes are exactly the protocol's;
+//! bodies are JSON. Errors carry `{"error": code, "message": text}` so a desk
+//! can show the message.
 //!
-//! Order of checks on a push (v1.1, "Who may push and pull what"): the token
-//! and the URL's desk from the headers alone (401/403, the body is never
-//! read), the declared length (413), then the body read with the same limit
-//! as it streams (413), then its facility and every event's desk and
-//! facility against the token (403). The whole request, body included, runs
-//! under the request timeout (408).
+//! Order of checks on a push (`admission`): the token and the URL's desk from
+//! the headers alone (401/403, the body is never read), the declared length
+//! (413), then the body read with the same limit as it streams (413), then its
+//! facility and every event's desk and facility against the token (403). The
+//! whole request, body included, runs under the request timeout (408).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::body::{Body, Bytes};
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::middleware::{self, Next};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -24,20 +22,17 @@ use rusqlite::Connection;
 use serde_json::{json, Value};
 use wso_core::time::utc_text;
 
-use crate::faults::{FaultSwitch, Faults};
+use crate::admin::{
+    admin_desk_events, admin_forget_after, admin_get_faults, admin_queue_update, admin_set_faults,
+};
+use crate::admission::{
+    error, forbidden, read_body, require_facility, require_scope, scope_of, time_limit,
+};
+pub use crate::admission::{DeskScope, MAX_BODY_BYTES};
+use crate::faults::FaultSwitch;
 use crate::serve::Limits;
-use crate::store::{self, NewUpdate, StoreError};
+use crate::store::{self, StoreError};
 use crate::updates::parse_cursor;
-
-/// The protocol's ceiling on a request body (v1.1): 500 events fit well within it.
-pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
-
-/// The one desk of one facility a token may act for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeskScope {
-    pub desk_id: String,
-    pub facility_id: String,
-}
 
 pub struct AppState {
     pub db: Mutex<Connection>,
@@ -49,7 +44,7 @@ pub struct AppState {
     pub faults: FaultSwitch,
 }
 
-type Shared = Arc<AppState>;
+pub(crate) type Shared = Arc<AppState>;
 
 pub fn router(state: AppState, limits: Limits) -> Router {
     Router::new()
@@ -73,159 +68,17 @@ pub fn router(state: AppState, limits: Limits) -> Router {
         .with_state(Arc::new(state))
 }
 
-/// The whole request, body included, within the limit: a half-sent body gets
-/// 408 and the connection is closed (what is left of the body is never read).
-async fn time_limit(State(limits): State<Limits>, request: Request, next: Next) -> Response {
-    match tokio::time::timeout(limits.request_timeout, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => {
-            let mut r = error(
-                StatusCode::REQUEST_TIMEOUT,
-                "request_timeout",
-                format!(
-                    "the request did not arrive whole within {} ms",
-                    limits.request_timeout.as_millis()
-                ),
-            );
-            r.headers_mut()
-                .insert(header::CONNECTION, HeaderValue::from_static("close"));
-            r
-        }
-    }
-}
-
-fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    (
-        status,
-        Json(json!({ "error": code, "message": message.into() })),
-    )
-        .into_response()
-}
-
-fn now() -> chrono::DateTime<chrono::Utc> {
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
     wso_core::time::truncate(chrono::Utc::now())
 }
 
 impl AppState {
-    fn db(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn db(&self) -> MutexGuard<'_, Connection> {
         self.db.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-}
-
-/// The desk and facility a token belongs to: 401 without a known token.
-// The error is the response itself, returned at once by a handler; boxing it buys nothing.
-#[allow(clippy::result_large_err)]
-fn scope_of<'s>(state: &'s AppState, headers: &HeaderMap) -> Result<&'s DeskScope, Response> {
-    bearer(headers)
-        .and_then(|t| state.tokens.get(t))
-        .ok_or_else(|| {
-            error(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "unknown or missing desk token",
-            )
-        })
-}
-
-#[allow(clippy::result_large_err)]
-fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
-    match (&state.admin_token, bearer(headers)) {
-        (Some(admin), Some(given)) if admin == given => Ok(()),
-        (None, _) => Err(error(
-            StatusCode::FORBIDDEN,
-            "admin_disabled",
-            "start the endpoint with --admin-token to use admin routes",
-        )),
-        _ => Err(error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "admin token required",
-        )),
-    }
-}
-
-fn forbidden(code: &str, message: impl Into<String>) -> Response {
-    error(StatusCode::FORBIDDEN, code, message)
-}
-
-/// 403 unless the facility in the URL is the token's.
-#[allow(clippy::result_large_err)]
-fn require_facility(scope: &DeskScope, facility_id: &str) -> Result<(), Response> {
-    if scope.facility_id == facility_id {
-        Ok(())
-    } else {
-        Err(forbidden(
-            "wrong_facility",
-            "this token belongs to a desk of another facility",
-        ))
-    }
-}
-
-/// 403 unless the body's facility and every event's desk and facility are the token's.
-#[allow(clippy::result_large_err)]
-fn require_scope(scope: &DeskScope, facility_id: &str, events: &[Value]) -> Result<(), Response> {
-    require_facility(scope, facility_id)?;
-    for (i, e) in events.iter().enumerate() {
-        if e["desk_id"].as_str() != Some(scope.desk_id.as_str()) {
-            return Err(forbidden(
-                "wrong_desk",
-                format!("events[{i}]: desk_id is not this token's desk"),
-            ));
-        }
-        if e["facility_id"].as_str() != Some(scope.facility_id.as_str()) {
-            return Err(forbidden(
-                "wrong_facility",
-                format!("events[{i}]: facility_id is not this token's facility"),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Read a body of at most `MAX_BODY_BYTES`: refused from `Content-Length`
-/// before a byte is read, and again while it streams (chunked, or a length that lied).
-async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Response> {
-    let too_large = || {
-        error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "body_too_large",
-            format!("request bodies are limited to {MAX_BODY_BYTES} bytes"),
-        )
-    };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
-        return Err(too_large());
-    }
-    axum::body::to_bytes(body, MAX_BODY_BYTES)
-        .await
-        .map_err(|e| {
-            let over = std::error::Error::source(&e)
-                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
-            if over {
-                too_large()
-            } else {
-                error(
-                    StatusCode::BAD_REQUEST,
-                    "malformed_request",
-                    "the request body could not be read",
-                )
-            }
-        })
-}
-
-fn store_error(e: StoreError) -> Response {
+pub(crate) fn store_error(e: StoreError) -> Response {
     match e {
         StoreError::Malformed(m) => error(StatusCode::BAD_REQUEST, "malformed_request", m),
         StoreError::Conflict { code, .. } => error(StatusCode::CONFLICT, code, e.to_string()),
@@ -421,95 +274,5 @@ async fn get_events(
     match store::facility_events_after(&state.db(), &facility_id, after, limit) {
         Ok(p) => Json(p).into_response(),
         Err(e) => store_error(e),
-    }
-}
-
-async fn admin_queue_update(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Err(r) = require_admin(&state, &headers) {
-        return r;
-    }
-    let update: NewUpdate = match serde_json::from_slice(&body) {
-        Ok(u) => u,
-        Err(e) => return error(StatusCode::BAD_REQUEST, "malformed_request", e.to_string()),
-    };
-    match store::queue_update(&state.db(), &update, now()) {
-        Ok(u) => Json(u).into_response(),
-        Err(e) => store_error(e),
-    }
-}
-
-async fn admin_desk_events(
-    State(state): State<Shared>,
-    Path(desk_id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(r) = require_admin(&state, &headers) {
-        return r;
-    }
-    match store::desk_events(&state.db(), &desk_id) {
-        Ok(events) => Json(events).into_response(),
-        Err(e) => store_error(e),
-    }
-}
-
-async fn admin_forget_after(
-    State(state): State<Shared>,
-    Path((desk_id, seq)): Path<(String, i64)>,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(r) = require_admin(&state, &headers) {
-        return r;
-    }
-    if !state.faults.is_enabled() {
-        return error(
-            StatusCode::FORBIDDEN,
-            "faults_disabled",
-            "start the endpoint with --test-faults",
-        );
-    }
-    match store::forget_after(&state.db(), &desk_id, seq) {
-        Ok(n) => Json(json!({ "forgotten": n })).into_response(),
-        Err(e) => store_error(e),
-    }
-}
-
-async fn admin_get_faults(State(state): State<Shared>, headers: HeaderMap) -> Response {
-    if let Err(r) = require_admin(&state, &headers) {
-        return r;
-    }
-    match state.faults.get() {
-        Some(f) => Json(f).into_response(),
-        None => error(
-            StatusCode::FORBIDDEN,
-            "faults_disabled",
-            "start the endpoint with --test-faults",
-        ),
-    }
-}
-
-async fn admin_set_faults(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Err(r) = require_admin(&state, &headers) {
-        return r;
-    }
-    let faults: Faults = match serde_json::from_slice(&body) {
-        Ok(f) => f,
-        Err(e) => return error(StatusCode::BAD_REQUEST, "malformed_request", e.to_string()),
-    };
-    if state.faults.set(faults.clone()) {
-        Json(faults).into_response()
-    } else {
-        error(
-            StatusCode::FORBIDDEN,
-            "faults_disabled",
-            "start the endpoint with --test-faults",
-        )
     }
 }
