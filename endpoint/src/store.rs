@@ -335,16 +335,7 @@ pub fn forget_after(conn: &Connection, desk_id: &str, seq: i64) -> Result<usize,
 
 /// Cursors of the events feed are `e<position>` (storage order).
 pub fn parse_event_cursor(after: Option<&str>) -> Result<i64, StoreError> {
-    match after {
-        None | Some("") => Ok(0),
-        Some(text) => text
-            .strip_prefix('e')
-            .and_then(|n| n.parse::<i64>().ok())
-            .filter(|n| *n >= 0)
-            .ok_or_else(|| {
-                StoreError::Malformed("`after` is not a cursor this endpoint gave out".into())
-            }),
-    }
+    crate::updates::parse_position('e', after)
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -18,6 +18,16 @@ fn endpoint(desk: &DeskFixture) -> EndpointProcess {
     EndpointProcess::start(desk.dir.path(), &EndpointOptions::default())
 }
 
+fn endpoint_timing_out_after(desk: &DeskFixture, ms: u64) -> EndpointProcess {
+    EndpointProcess::start(
+        desk.dir.path(),
+        &EndpointOptions {
+            request_timeout_ms: Some(ms),
+            ..Default::default()
+        },
+    )
+}
+
 /// Change one field of an event and recompute its hash, as a forger would.
 fn relabel(mut event: Value, field: &str, value: &str) -> Value {
     event[field] = json!(value);
@@ -129,12 +139,7 @@ fn exchange(url: &str, head: &str, body: &[u8], patience: Duration) -> (u16, Dur
     let mut raw = Vec::new();
     let _ = stream.read_to_end(&mut raw);
     let text = String::from_utf8_lossy(&raw).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    (status, started.elapsed(), text)
+    (wso_tests::http::status_of(&text), started.elapsed(), text)
 }
 
 fn push_head(token: Option<&str>, length: usize) -> String {
@@ -149,13 +154,7 @@ fn push_head(token: Option<&str>, length: usize) -> String {
 #[test]
 fn a_body_over_8_mib_is_refused_before_it_is_read() {
     let desk = DeskFixture::new(0);
-    let ep = EndpointProcess::start(
-        desk.dir.path(),
-        &EndpointOptions {
-            request_timeout_ms: Some(10_000),
-            ..Default::default()
-        },
-    );
+    let ep = endpoint_timing_out_after(&desk, 10_000);
     // 9 MiB announced, not a byte of it sent: only the headers can explain a quick 413.
     let (status, took, text) = exchange(
         &ep.url,
@@ -171,13 +170,7 @@ fn a_body_over_8_mib_is_refused_before_it_is_read() {
 #[test]
 fn an_unauthenticated_body_is_never_read() {
     let desk = DeskFixture::new(0);
-    let ep = EndpointProcess::start(
-        desk.dir.path(),
-        &EndpointOptions {
-            request_timeout_ms: Some(10_000),
-            ..Default::default()
-        },
-    );
+    let ep = endpoint_timing_out_after(&desk, 10_000);
     // A small announced body that never comes: reading it would wait for the timeout.
     for token in [None, Some("not-a-token")] {
         let (status, took, text) = exchange(
@@ -197,13 +190,7 @@ fn an_unauthenticated_body_is_never_read() {
 #[test]
 fn half_sent_requests_time_out_and_are_closed() {
     let desk = DeskFixture::new(0);
-    let ep = EndpointProcess::start(
-        desk.dir.path(),
-        &EndpointOptions {
-            request_timeout_ms: Some(1500),
-            ..Default::default()
-        },
-    );
+    let ep = endpoint_timing_out_after(&desk, 1500);
     // Headers whole, then 10 of 1000 body bytes, then silence.
     let (status, took, text) = exchange(
         &ep.url,

@@ -157,7 +157,13 @@ impl Endpoint {
 
     /// `GET {base}/v1/facilities/{facility_id}/updates?after={cursor}&limit=N`
     pub async fn pull(&self, facility_id: &str, after: Option<&str>, limit: u32) -> Reply {
-        let mut url = self.url(&["v1", "facilities", facility_id, "updates"]);
+        let url = self.page_url(&["v1", "facilities", facility_id, "updates"], after, limit);
+        send(self.http.get(url)).await
+    }
+
+    /// A paged feed's URL: `?after={cursor}&limit=N` (`after` omitted at first).
+    fn page_url(&self, segments: &[&str], after: Option<&str>, limit: u32) -> Url {
+        let mut url = self.url(segments);
         {
             let mut query = url.query_pairs_mut();
             if let Some(cursor) = after {
@@ -165,7 +171,7 @@ impl Endpoint {
             }
             query.append_pair("limit", &limit.to_string());
         }
-        send(self.http.get(url)).await
+        url
     }
 
     /// `GET {base}/v1/facilities/{facility_id}/events?after={cursor}&limit=N` (v1.1)
@@ -175,14 +181,7 @@ impl Endpoint {
         after: Option<&str>,
         limit: u32,
     ) -> Reply {
-        let mut url = self.url(&["v1", "facilities", facility_id, "events"]);
-        {
-            let mut query = url.query_pairs_mut();
-            if let Some(cursor) = after {
-                query.append_pair("after", cursor);
-            }
-            query.append_pair("limit", &limit.to_string());
-        }
+        let url = self.page_url(&["v1", "facilities", facility_id, "events"], after, limit);
         send(self.http.get(url)).await
     }
 

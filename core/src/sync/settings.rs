@@ -77,20 +77,31 @@ pub fn save_endpoint_settings(
         None => "",
     };
     let detail = format!("url {url}{token_note}");
+    audit_and_commit(tx, &desk_id, actor, &detail, now)?;
+    endpoint_settings(desk)
+}
+
+/// Audit a settings change (never with the token) and commit it with the change.
+fn audit_and_commit(
+    tx: rusqlite::Transaction<'_>,
+    desk_id: &str,
+    actor: &Actor,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     audit::record(
         &tx,
-        &desk_id,
+        desk_id,
         now,
         Entry {
             actor: &actor.username,
             action: "settings.endpoint",
             target: None,
             outcome: "success",
-            detail: Some(&detail),
+            detail: Some(detail),
         },
     )?;
-    tx.commit().ctx("saving the endpoint settings")?;
-    endpoint_settings(desk)
+    tx.commit().ctx("saving the endpoint settings")
 }
 
 const UPSERT: &str = "INSERT INTO setting (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
@@ -128,19 +139,7 @@ pub fn save_endpoint_ca_file(
             "ca_file none".to_owned()
         }
     };
-    audit::record(
-        &tx,
-        &desk_id,
-        now,
-        Entry {
-            actor: &actor.username,
-            action: "settings.endpoint",
-            target: None,
-            outcome: "success",
-            detail: Some(&detail),
-        },
-    )?;
-    tx.commit().ctx("saving the endpoint settings")?;
+    audit_and_commit(tx, &desk_id, actor, &detail, now)?;
     endpoint_settings(desk)
 }
 
