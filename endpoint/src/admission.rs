@@ -119,6 +119,16 @@ pub(crate) fn require_facility(scope: &DeskScope, facility_id: &str) -> Result<(
     }
 }
 
+/// A pull of a facility's feed: a known token (401) of that facility (403).
+#[allow(clippy::result_large_err)]
+pub(crate) fn reader_of(
+    state: &AppState,
+    headers: &HeaderMap,
+    facility_id: &str,
+) -> Result<(), Response> {
+    require_facility(scope_of(state, headers)?, facility_id)
+}
+
 /// 403 unless the body's facility and every event's desk and facility are the token's.
 #[allow(clippy::result_large_err)]
 pub(crate) fn require_scope(

@@ -26,7 +26,7 @@ use crate::admin::{
     admin_desk_events, admin_forget_after, admin_get_faults, admin_queue_update, admin_set_faults,
 };
 use crate::admission::{
-    error, forbidden, read_body, require_facility, require_scope, scope_of, time_limit,
+    error, forbidden, read_body, reader_of, require_scope, scope_of, time_limit,
 };
 pub use crate::admission::{DeskScope, MAX_BODY_BYTES};
 use crate::faults::FaultSwitch;
@@ -198,7 +198,7 @@ async fn get_updates(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = scope_of(&state, &headers).and_then(|s| require_facility(s, &facility_id)) {
+    if let Err(r) = reader_of(&state, &headers, &facility_id) {
         return r;
     }
     let after = match parse_cursor(query.get("after").map(String::as_str)) {
@@ -260,7 +260,7 @@ async fn get_events(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = scope_of(&state, &headers).and_then(|s| require_facility(s, &facility_id)) {
+    if let Err(r) = reader_of(&state, &headers, &facility_id) {
         return r;
     }
     let after = match store::parse_event_cursor(query.get("after").map(String::as_str)) {
