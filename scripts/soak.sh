@@ -95,7 +95,7 @@ echo "desk at $WSO_DB"
 
 start_endpoint() { # $1: extra args
   : > "$W/endpoint.out"
-  "$ENDPOINT_BIN" serve --db "$W/endpoint.db" --listen 127.0.0.1:0 --token "$DESK_ID=$TOKEN" \
+  "$ENDPOINT_BIN" serve --db "$W/endpoint.db" --listen 127.0.0.1:0 --token "$DESK_ID@pinellas-main=$TOKEN" \
     --admin-token "$ADMIN" --test-faults $1 > "$W/endpoint.out" 2>> "$W/endpoint.err" &
   ENDPOINT_PID=$!
   for _ in $(seq 100); do grep -q '^listening on ' "$W/endpoint.out" && break; sleep 0.05; done

@@ -37,6 +37,8 @@ impl EndpointProcess {
             .args([
                 "--listen",
                 "127.0.0.1:0",
+                "--facility",
+                "pinellas-main",
                 "--token",
                 &format!("{desk_id}={TOKEN}"),
             ])

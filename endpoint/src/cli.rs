@@ -1,6 +1,10 @@
 //! `wso-endpoint serve` (run the endpoint) and `wso-endpoint queue-update`
 //! (an operator queues an ICE decision for a facility, straight into the
 //! endpoint's database; the running server serves it on the next pull).
+//!
+//! Every desk token belongs to one desk of one facility (`DESK_ID@FACILITY_ID=TOKEN`,
+//! or `DESK_ID=TOKEN` with `--facility`): a token without a facility is refused
+//! at start, never taken as "any facility".
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -8,12 +12,14 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use serde_json::{Map, Value};
 
 use crate::faults::{FaultSwitch, FaultyListener};
-use crate::routes::{router, AppState};
+use crate::routes::{router, AppState, DeskScope};
+use crate::serve::{self, Limits};
 use crate::store::{self, NewUpdate};
 
 #[derive(Parser)]
@@ -29,19 +35,32 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the sync protocol. Prints `listening on http://ADDR` first on stdout.
+    /// Serve the sync protocol. Prints `listening on http://ADDR` (or https) first on stdout.
     Serve {
         #[arg(long, env = "WSO_ENDPOINT_DB", value_name = "PATH")]
         db: PathBuf,
-        /// Address to listen on; port 0 picks a free port (printed).
+        /// Address to listen on; port 0 picks a free port (printed). Plain
+        /// HTTP only on a loopback address; anything else needs --tls-cert and --tls-key.
         #[arg(long, default_value = "127.0.0.1:8787")]
         listen: SocketAddr,
-        /// A desk token, as DESK_ID=TOKEN (repeatable).
-        #[arg(long = "token", value_name = "DESK_ID=TOKEN")]
+        /// A desk token, as DESK_ID@FACILITY_ID=TOKEN, or DESK_ID=TOKEN with --facility (repeatable).
+        #[arg(long = "token", value_name = "DESK_ID@FACILITY_ID=TOKEN")]
         tokens: Vec<String>,
-        /// A file of DESK_ID=TOKEN lines (`#` starts a comment).
+        /// A file of token lines as for --token (`#` starts a comment).
         #[arg(long, value_name = "FILE")]
         tokens_file: Option<PathBuf>,
+        /// The facility of tokens given without `@FACILITY_ID`.
+        #[arg(long, value_name = "FACILITY_ID")]
+        facility: Option<String>,
+        /// Serve HTTPS with this certificate chain (PEM); needs --tls-key.
+        #[arg(long, value_name = "PEM", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The private key of --tls-cert (PEM).
+        #[arg(long, value_name = "PEM", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Whole-request limit, half-sent requests included (the protocol's 30 s; tests shrink it).
+        #[arg(long, default_value_t = 30_000, value_name = "MS")]
+        request_timeout_ms: u64,
         /// Token for the /admin routes (queue updates, read events, faults).
         #[arg(long, env = "WSO_ENDPOINT_ADMIN_TOKEN")]
         admin_token: Option<String>,
@@ -63,7 +82,8 @@ enum Command {
         facility: String,
         #[arg(long)]
         hold: String,
-        /// transfer_scheduled | detainer_cancelled | warrant_withdrawn | custody_assumed (others are passed on as is)
+        /// transfer_scheduled | detainer_cancelled | warrant_withdrawn | custody_assumed |
+        /// release_authorized | authorization_withdrawn (others are passed on as is)
         #[arg(long)]
         kind: String,
         /// JSON object, e.g. '{"pickup_at":"2026-11-28T10:00:00Z"}'
@@ -92,6 +112,10 @@ pub fn main() -> ExitCode {
             listen,
             tokens,
             tokens_file,
+            facility,
+            tls_cert,
+            tls_key,
+            request_timeout_ms,
             admin_token,
             max_batch,
             page_size,
@@ -101,6 +125,9 @@ pub fn main() -> ExitCode {
             listen,
             tokens,
             tokens_file,
+            facility,
+            tls: tls_cert.zip(tls_key),
+            request_timeout: Duration::from_millis(request_timeout_ms.max(1)),
             admin_token,
             max_batch,
             page_size,
@@ -130,6 +157,9 @@ struct ServeArgs {
     listen: SocketAddr,
     tokens: Vec<String>,
     tokens_file: Option<PathBuf>,
+    facility: Option<String>,
+    tls: Option<(PathBuf, PathBuf)>,
+    request_timeout: Duration,
     admin_token: Option<String>,
     max_batch: usize,
     page_size: u32,
@@ -143,10 +173,24 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             .map_err(|e| format!("cannot read --tokens-file {}: {e}", file.display()))?;
         lines.extend(text.lines().map(str::to_owned));
     }
-    let tokens = parse_tokens(&lines)?;
+    let tokens = parse_tokens(&lines, args.facility.as_deref())?;
     if tokens.is_empty() {
-        return Err("no desk tokens: give --token DESK_ID=TOKEN or --tokens-file FILE".into());
+        return Err(
+            "no desk tokens: give --token DESK_ID@FACILITY_ID=TOKEN or --tokens-file FILE".into(),
+        );
     }
+    // Checked before anything listens: a desk token must never cross a network in clear.
+    let tls = match &args.tls {
+        Some((cert, key)) => Some(serve::tls_acceptor(cert, key)?),
+        None if args.listen.ip().is_loopback() => None,
+        None => {
+            return Err(format!(
+                "refusing to serve plain HTTP on {}: plain HTTP is only for loopback \
+                 addresses (127.0.0.1, [::1]); give --tls-cert and --tls-key to serve HTTPS",
+                args.listen
+            ))
+        }
+    };
     let conn = store::open(&args.db).map_err(|e| e.to_string())?;
     let faults = if args.test_faults {
         FaultSwitch::enabled()
@@ -168,21 +212,27 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
         let addr = inner.local_addr().map_err(|e| e.to_string())?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
         // Tests read this line to learn the port.
-        println!("listening on http://{addr}");
+        println!("listening on {scheme}://{addr}");
         let _ = std::io::stdout().flush();
         let listener = FaultyListener { inner, faults };
-        axum::serve(listener, router(state))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| format!("server failed: {e}"))
+        let limits = Limits {
+            request_timeout: args.request_timeout,
+        };
+        tokio::select! {
+            () = serve::run(listener, router(state, limits), tls, limits) => Ok(()),
+            _ = tokio::signal::ctrl_c() => Ok(()),
+        }
     })
 }
 
-/// `DESK_ID=TOKEN` (or `DESK_ID TOKEN`) lines into token -> desk.
-fn parse_tokens(lines: &[String]) -> Result<HashMap<String, String>, String> {
+/// `DESK_ID@FACILITY_ID=TOKEN` (or `DESK_ID TOKEN`, facility from `--facility`)
+/// lines into token -> the one desk of one facility it may act for.
+fn parse_tokens(
+    lines: &[String],
+    default_facility: Option<&str>,
+) -> Result<HashMap<String, DeskScope>, String> {
     let mut out = HashMap::new();
     for (i, line) in lines.iter().enumerate() {
         let line = line.split('#').next().unwrap_or_default().trim();
@@ -194,8 +244,27 @@ fn parse_tokens(lines: &[String]) -> Result<HashMap<String, String>, String> {
             .or_else(|| line.split_once(char::is_whitespace))
             .map(|(d, t)| (d.trim(), t.trim()))
             .filter(|(d, t)| !d.is_empty() && !t.is_empty())
-            .ok_or_else(|| format!("token entry {} is not DESK_ID=TOKEN", i + 1))?;
-        out.insert(token.to_owned(), desk.to_owned());
+            .ok_or_else(|| format!("token entry {} is not DESK_ID@FACILITY_ID=TOKEN", i + 1))?;
+        let (desk_id, facility_id) = match desk.split_once('@') {
+            Some((d, f)) => (d.trim(), f.trim()),
+            None => (desk, default_facility.unwrap_or_default().trim()),
+        };
+        if desk_id.is_empty() || facility_id.is_empty() {
+            return Err(format!(
+                "token entry {} names no facility: write DESK_ID@FACILITY_ID=TOKEN or give --facility",
+                i + 1
+            ));
+        }
+        let scope = DeskScope {
+            desk_id: desk_id.to_owned(),
+            facility_id: facility_id.to_owned(),
+        };
+        if out.insert(token.to_owned(), scope).is_some() {
+            return Err(format!(
+                "token entry {} repeats another entry's token",
+                i + 1
+            ));
+        }
     }
     Ok(out)
 }
@@ -237,9 +306,25 @@ mod tests {
             "# ops".to_owned(),
             "desk-2   def  # second".to_owned(),
         ];
-        let t = parse_tokens(&lines).unwrap();
-        assert_eq!(t.get("abc").map(String::as_str), Some("desk-1"));
-        assert_eq!(t.get("def").map(String::as_str), Some("desk-2"));
-        assert!(parse_tokens(&["lonely".to_owned()]).is_err());
+        let t = parse_tokens(&lines, Some("pinellas-main")).unwrap();
+        let scope = |token: &str| {
+            t.get(token)
+                .map(|s| (s.desk_id.as_str(), s.facility_id.as_str()))
+        };
+        assert_eq!(scope("abc"), Some(("desk-1", "pinellas-main")));
+        assert_eq!(scope("def"), Some(("desk-2", "pinellas-main")));
+        assert!(parse_tokens(&["lonely".to_owned()], Some("f")).is_err());
+    }
+
+    #[test]
+    fn every_token_is_scoped_to_a_facility() {
+        let t = parse_tokens(&["desk-9@hillsborough=xyz".to_owned()], None).unwrap();
+        assert_eq!(t["xyz"].facility_id, "hillsborough");
+        assert_eq!(t["xyz"].desk_id, "desk-9");
+        // Without a facility a token would read every facility's updates.
+        let err = parse_tokens(&["desk-1=abc".to_owned()], None).unwrap_err();
+        assert!(err.contains("names no facility"), "{err}");
+        let err = parse_tokens(&["a@f=t".to_owned(), "b@f=t".to_owned()], None).unwrap_err();
+        assert!(err.contains("repeats"), "{err}");
     }
 }

@@ -7,7 +7,10 @@
 //!   (past the desk's request timeout);
 //! - `reset_connections`: reset the next N new TCP connections (RST) on accept;
 //! - `ack_offset`: add this to every `ack_seq` reported (ahead: > 0);
-//! - `replay_updates`: the next N update pages ignore `after` (a replayed page).
+//! - `replay_updates`: the next N update pages ignore `after` (a replayed page);
+//! - `ack_hash`: answer every push with this `ack_hash` (a chain ICE holds differently);
+//! - `pad_update_pages` / `pad_bytes`: the next N update pages carry this many
+//!   extra bytes of blanks (an answer far larger than any page needs).
 //!
 //! Without `--test-faults` the admin route refuses and nothing here runs.
 
@@ -29,6 +32,9 @@ pub struct Faults {
     pub reset_connections: u32,
     pub ack_offset: i64,
     pub replay_updates: u32,
+    pub ack_hash: Option<String>,
+    pub pad_update_pages: u32,
+    pub pad_bytes: usize,
 }
 
 /// Shared, switchable faults; `None` inside when faults are disabled.
@@ -42,6 +48,7 @@ pub struct PushFaults {
     pub fail_after_store: bool,
     pub delay_after_store: Option<Duration>,
     pub ack_offset: i64,
+    pub ack_hash: Option<String>,
 }
 
 impl FaultSwitch {
@@ -80,6 +87,7 @@ impl FaultSwitch {
         };
         let mut out = PushFaults {
             ack_offset: f.ack_offset,
+            ack_hash: f.ack_hash.clone(),
             ..PushFaults::default()
         };
         if f.busy > 0 {
@@ -103,6 +111,17 @@ impl FaultSwitch {
             let replay = f.replay_updates > 0;
             f.replay_updates = f.replay_updates.saturating_sub(1);
             replay
+        })
+    }
+
+    /// Extra bytes for the next update page, 0 for none.
+    pub fn take_padding(&self) -> usize {
+        self.lock().map_or(0, |mut f| {
+            if f.pad_update_pages == 0 {
+                return 0;
+            }
+            f.pad_update_pages -= 1;
+            f.pad_bytes
         })
     }
 

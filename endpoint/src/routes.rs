@@ -1,14 +1,20 @@
-//! The HTTP surface: the three protocol routes (sync-protocol.md) and the
-//! operator/admin routes (queue an update, read a desk's events, faults).
-//! Status codes are exactly the protocol's; bodies are JSON. Errors carry
-//! `{"error": code, "message": text}` so a desk can show the message.
+//! The HTTP surface: the protocol routes (sync-protocol.md) and the
+//! operator/admin routes (`admin`). Status codes are exactly the protocol's;
+//! bodies are JSON. Errors carry `{"error": code, "message": text}` so a desk
+//! can show the message.
+//!
+//! Order of checks on a push (`admission`): the token and the URL's desk from
+//! the headers alone (401/403, the body is never read), the declared length
+//! (413), then the body read with the same limit as it streams (413), then its
+//! facility and every event's desk and facility against the token (403). The
+//! whole request, body included, runs under the request timeout (408).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -16,14 +22,21 @@ use rusqlite::Connection;
 use serde_json::{json, Value};
 use wso_core::time::utc_text;
 
-use crate::faults::{FaultSwitch, Faults};
-use crate::store::{self, NewUpdate, StoreError};
+use crate::admin::{
+    admin_desk_events, admin_forget_after, admin_get_faults, admin_queue_update, admin_set_faults,
+};
+use crate::admission::{
+    error, forbidden, read_body, reader_of, require_scope, scope_of, time_limit,
+};
+pub use crate::admission::{DeskScope, MAX_BODY_BYTES};
+use crate::faults::FaultSwitch;
+use crate::serve::Limits;
+use crate::store::{self, StoreError};
 use crate::updates::parse_cursor;
 
 pub struct AppState {
     pub db: Mutex<Connection>,
-    /// token -> desk_id
-    pub tokens: HashMap<String, String>,
+    pub tokens: HashMap<String, DeskScope>,
     pub admin_token: Option<String>,
     pub max_batch: usize,
     /// Largest page served, whatever `limit` asks (tests use small pages).
@@ -31,13 +44,14 @@ pub struct AppState {
     pub faults: FaultSwitch,
 }
 
-type Shared = Arc<AppState>;
+pub(crate) type Shared = Arc<AppState>;
 
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, limits: Limits) -> Router {
     Router::new()
         .route("/v1/health", get(health))
         .route("/v1/desks/{desk_id}/events", post(push_events))
         .route("/v1/facilities/{facility_id}/updates", get(get_updates))
+        .route("/v1/facilities/{facility_id}/events", get(get_events))
         .route("/admin/updates", post(admin_queue_update))
         .route("/admin/desks/{desk_id}/events", get(admin_desk_events))
         .route(
@@ -48,75 +62,26 @@ pub fn router(state: AppState) -> Router {
             "/admin/faults",
             get(admin_get_faults).post(admin_set_faults),
         )
-        // The protocol caps a push at 500 events, not at axum's 2 MB default.
-        .layer(DefaultBodyLimit::max(64 * 1024 * 1024))
+        // Admin routes read their (small) bodies with axum's extractor: same ceiling.
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(limits, time_limit))
         .with_state(Arc::new(state))
 }
 
-fn error(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    (
-        status,
-        Json(json!({ "error": code, "message": message.into() })),
-    )
-        .into_response()
-}
-
-fn now() -> chrono::DateTime<chrono::Utc> {
+pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
     wso_core::time::truncate(chrono::Utc::now())
 }
 
 impl AppState {
-    fn db(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn db(&self) -> MutexGuard<'_, Connection> {
         self.db.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
-}
-
-/// The desk a token belongs to: 401 without a known token.
-// The error is the response itself, returned at once by a handler; boxing it buys nothing.
-#[allow(clippy::result_large_err)]
-fn desk_of<'s>(state: &'s AppState, headers: &HeaderMap) -> Result<&'s str, Response> {
-    bearer(headers)
-        .and_then(|t| state.tokens.get(t))
-        .map(String::as_str)
-        .ok_or_else(|| {
-            error(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "unknown or missing desk token",
-            )
-        })
-}
-
-#[allow(clippy::result_large_err)]
-fn require_admin(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
-    match (&state.admin_token, bearer(headers)) {
-        (Some(admin), Some(given)) if admin == given => Ok(()),
-        (None, _) => Err(error(
-            StatusCode::FORBIDDEN,
-            "admin_disabled",
-            "start the endpoint with --admin-token to use admin routes",
-        )),
-        _ => Err(error(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "admin token required",
-        )),
-    }
-}
-
-fn store_error(e: StoreError) -> Response {
+pub(crate) fn store_error(e: StoreError) -> Response {
     match e {
         StoreError::Malformed(m) => error(StatusCode::BAD_REQUEST, "malformed_request", m),
-        StoreError::Conflict { .. } => error(StatusCode::CONFLICT, "seq_conflict", e.to_string()),
+        StoreError::Conflict { code, .. } => error(StatusCode::CONFLICT, code, e.to_string()),
         StoreError::Sqlite { .. } => {
             tracing::error!(error = %e, "store failed");
             error(
@@ -135,20 +100,22 @@ async fn health() -> Response {
 async fn push_events(
     State(state): State<Shared>,
     Path(desk_id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    request: Request,
 ) -> Response {
-    let token_desk = match desk_of(&state, &headers) {
-        Ok(d) => d,
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
+    // Headers only: an unknown token or another desk's URL never gets its body read.
+    let scope = match scope_of(&state, &headers) {
+        Ok(s) => s.clone(),
         Err(r) => return r,
     };
-    if token_desk != desk_id {
-        return error(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "this token belongs to another desk",
-        );
+    if scope.desk_id != desk_id {
+        return forbidden("wrong_desk", "this token belongs to another desk");
     }
+    let body = match read_body(&headers, body).await {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
     let request: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => {
@@ -169,6 +136,9 @@ async fn push_events(
             "body needs facility_id (string) and events (array)",
         );
     };
+    if let Err(r) = require_scope(&scope, facility_id, events) {
+        return r;
+    }
     if events.len() > state.max_batch {
         return error(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -176,7 +146,7 @@ async fn push_events(
             format!("at most {} events per request", state.max_batch),
         );
     }
-    if let Err(e) = store::check_events(&desk_id, events) {
+    if let Err(e) = store::check_events(events) {
         return store_error(e);
     }
     let faults = state.faults.take_push();
@@ -209,8 +179,13 @@ async fn push_events(
             "stored, but the answer was lost (test fault)",
         );
     }
+    let ack_hash = match faults.ack_hash {
+        Some(wrong) => Some(wrong),
+        None => stored.ack_hash,
+    };
     Json(json!({
         "ack_seq": stored.ack_seq + faults.ack_offset,
+        "ack_hash": ack_hash,
         "server_time": utc_text(now()),
         "rejected": stored.rejected,
     }))
@@ -223,7 +198,7 @@ async fn get_updates(
     Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(r) = desk_of(&state, &headers) {
+    if let Err(r) = reader_of(&state, &headers, &facility_id) {
         return r;
     }
     let after = match parse_cursor(query.get("after").map(String::as_str)) {
@@ -231,110 +206,73 @@ async fn get_updates(
         Err(e) => return store_error(e),
     };
     let after = if state.faults.take_replay() { 0 } else { after };
-    let limit = match query.get("limit").map(|l| l.parse::<u32>()) {
-        None => 200,
-        Some(Ok(l)) if (1..=1000).contains(&l) => l,
-        Some(_) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                "malformed_request",
-                "limit must be 1-1000",
-            )
-        }
+    let limit = match page_limit(&query, 200) {
+        Ok(l) => l,
+        Err(r) => return r,
     };
     let page = store::updates_after(&state.db(), &facility_id, after, limit.min(state.page_size));
     match page {
+        Ok(p) => {
+            let pad = state.faults.take_padding();
+            if pad > 0 {
+                return padded(p, pad);
+            }
+            Json(p).into_response()
+        }
+        Err(e) => store_error(e),
+    }
+}
+
+/// A test fault: the page with `pad` more bytes of blanks inside its JSON
+/// (still valid JSON), like an endpoint answering far more than any page needs.
+fn padded(page: store::Page, pad: usize) -> Response {
+    let mut text = serde_json::to_string(&page).unwrap_or_default();
+    let blanks = " ".repeat(pad);
+    text.insert_str(1, &blanks);
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        text,
+    )
+        .into_response()
+}
+
+#[allow(clippy::result_large_err)]
+fn page_limit(query: &HashMap<String, String>, default: u32) -> Result<u32, Response> {
+    match query.get("limit").map(|l| l.parse::<u32>()) {
+        None => Ok(default),
+        Some(Ok(l)) if (1..=1000).contains(&l) => Ok(l),
+        Some(_) => Err(error(
+            StatusCode::BAD_REQUEST,
+            "malformed_request",
+            "limit must be 1-1000",
+        )),
+    }
+}
+
+/// `GET /v1/facilities/{facility_id}/events`: every stored event of the
+/// token's facility, in the order they were stored (v1.1, several desks).
+async fn get_events(
+    State(state): State<Shared>,
+    Path(facility_id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(r) = reader_of(&state, &headers, &facility_id) {
+        return r;
+    }
+    let after = match store::parse_event_cursor(query.get("after").map(String::as_str)) {
+        Ok(a) => a,
+        Err(e) => return store_error(e),
+    };
+    let limit = match page_limit(&query, 500) {
+        Ok(l) => l,
+        Err(r) => return r,
+    };
+    match store::facility_events_after(&state.db(), &facility_id, after, limit) {
         Ok(p) => Json(p).into_response(),
         Err(e) => store_error(e),
-    }
-}
-
-async fn admin_queue_update(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Err(r) = require_admin(&state, &headers) {
-        return r;
-    }
-    let update: NewUpdate = match serde_json::from_slice(&body) {
-        Ok(u) => u,
-        Err(e) => return error(StatusCode::BAD_REQUEST, "malformed_request", e.to_string()),
-    };
-    match store::queue_update(&state.db(), &update, now()) {
-        Ok(u) => Json(u).into_response(),
-        Err(e) => store_error(e),
-    }
-}
-
-async fn admin_desk_events(
-    State(state): State<Shared>,
-    Path(desk_id): Path<String>,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(r) = require_admin(&state, &headers) {
-        return r;
-    }
-    match store::desk_events(&state.db(), &desk_id) {
-        Ok(events) => Json(events).into_response(),
-        Err(e) => store_error(e),
-    }
-}
-
-async fn admin_forget_after(
-    State(state): State<Shared>,
-    Path((desk_id, seq)): Path<(String, i64)>,
-    headers: HeaderMap,
-) -> Response {
-    if let Err(r) = require_admin(&state, &headers) {
-        return r;
-    }
-    if !state.faults.is_enabled() {
-        return error(
-            StatusCode::FORBIDDEN,
-            "faults_disabled",
-            "start the endpoint with --test-faults",
-        );
-    }
-    match store::forget_after(&state.db(), &desk_id, seq) {
-        Ok(n) => Json(json!({ "forgotten": n })).into_response(),
-        Err(e) => store_error(e),
-    }
-}
-
-async fn admin_get_faults(State(state): State<Shared>, headers: HeaderMap) -> Response {
-    if let Err(r) = require_admin(&state, &headers) {
-        return r;
-    }
-    match state.faults.get() {
-        Some(f) => Json(f).into_response(),
-        None => error(
-            StatusCode::FORBIDDEN,
-            "faults_disabled",
-            "start the endpoint with --test-faults",
-        ),
-    }
-}
-
-async fn admin_set_faults(
-    State(state): State<Shared>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    if let Err(r) = require_admin(&state, &headers) {
-        return r;
-    }
-    let faults: Faults = match serde_json::from_slice(&body) {
-        Ok(f) => f,
-        Err(e) => return error(StatusCode::BAD_REQUEST, "malformed_request", e.to_string()),
-    };
-    if state.faults.set(faults.clone()) {
-        Json(faults).into_response()
-    } else {
-        error(
-            StatusCode::FORBIDDEN,
-            "faults_disabled",
-            "start the endpoint with --test-faults",
-        )
     }
 }

@@ -2,12 +2,15 @@
 //! rejections it judged, and the ICE updates an operator queued. Plain
 //! (unencrypted) SQLite: see docs/adr/0010-endpoint-store.md.
 //!
-//! Storing a push is one transaction: duplicates are acknowledged, a `seq`
-//! already held with another `event_id` is a conflict (nothing of the request
-//! is kept), a gap stops the request there, and every new event has its chain
-//! link and hash checked with the desk's own `wso_core::events` code. A broken
-//! link or hash is stored and rejected (ICE keeps the evidence; the desk shows
-//! it to a supervisor), never silently dropped.
+//! Storing a push is one transaction: duplicates (same `seq`, `event_id` and
+//! `hash`) are acknowledged; a `seq` already held with another `event_id` or
+//! another `hash`, and an event whose `prev_hash` is not the stored hash of
+//! the seq before it, are conflicts (409, nothing of the request is kept: the
+//! stored chain is the anchor a rewritten desk is compared with, and nothing
+//! is ever stored past a break); a gap stops the request there. Every new
+//! event has its hash checked with the desk's own `wso_core::events` code; a
+//! hash that does not match its content is stored and rejected (ICE keeps the
+//! evidence; the desk shows it to a supervisor), never silently dropped.
 
 use std::path::Path;
 use std::time::Duration;
@@ -32,6 +35,8 @@ CREATE TABLE IF NOT EXISTS desk_event (
     PRIMARY KEY (desk_id, seq)
 );
 CREATE INDEX IF NOT EXISTS desk_event_by_id ON desk_event(desk_id, event_id);
+-- The events feed walks a facility in storage (rowid) order; the endpoint never VACUUMs.
+CREATE INDEX IF NOT EXISTS desk_event_by_facility ON desk_event(facility_id);
 CREATE TABLE IF NOT EXISTS rejection (
     desk_id  TEXT NOT NULL,
     seq      INTEGER NOT NULL,
@@ -63,12 +68,13 @@ pub enum StoreError {
     /// 400: the request cannot be read as the protocol says.
     #[error("{0}")]
     Malformed(String),
-    /// 409: `seq` already stored with another `event_id`.
-    #[error("seq {seq} is already stored with event {stored}, not {sent}")]
+    /// 409: the push does not continue the chain the endpoint holds.
+    #[error("{message}")]
     Conflict {
         seq: i64,
-        stored: String,
-        sent: String,
+        /// `seq_conflict`, `content_changed` or `chain_broken`.
+        code: &'static str,
+        message: String,
     },
 }
 
@@ -103,12 +109,15 @@ pub struct Rejected {
 #[derive(Debug, Clone, Serialize)]
 pub struct Stored {
     pub ack_seq: i64,
+    /// The stored `hash` of the event at `ack_seq` (None at 0): the desk's anchor.
+    pub ack_hash: Option<String>,
     pub rejected: Vec<Rejected>,
 }
 
-/// Check the request's shape: each event an object of this desk with an
-/// integer `seq`, string ids and hashes, in ascending `seq`.
-pub fn check_events(desk_id: &str, events: &[Value]) -> Result<(), StoreError> {
+/// Check the request's shape: each event an object with an integer `seq`,
+/// string ids and hashes, in ascending `seq`. (Whose desk and facility they
+/// may name is the token's business: `routes` answers 403 for those.)
+pub fn check_events(events: &[Value]) -> Result<(), StoreError> {
     let mut last = 0;
     for (i, e) in events.iter().enumerate() {
         let bad = |why: &str| StoreError::Malformed(format!("events[{i}]: {why}"));
@@ -121,8 +130,8 @@ pub fn check_events(desk_id: &str, events: &[Value]) -> Result<(), StoreError> {
                 return Err(bad(&format!("{key} must be a non-empty string")));
             }
         }
-        if e["desk_id"].as_str() != Some(desk_id) {
-            return Err(bad("desk_id differs from the desk in the URL"));
+        if e["desk_id"].as_str().is_none_or(str::is_empty) {
+            return Err(bad("desk_id must be a non-empty string"));
         }
         if seq <= last {
             return Err(bad("events must be in ascending seq"));
@@ -156,20 +165,32 @@ pub fn store_events(
     for e in events {
         let seq = e["seq"].as_i64().unwrap_or(0);
         let event_id = e["event_id"].as_str().unwrap_or_default();
+        let claimed = e["hash"].as_str().unwrap_or_default().to_owned();
         if seq <= ack {
-            let stored: String = tx
+            let (stored_id, stored_hash): (String, String) = tx
                 .query_row(
-                    "SELECT event_id FROM desk_event WHERE desk_id = ?1 AND seq = ?2",
+                    "SELECT event_id, hash FROM desk_event WHERE desk_id = ?1 AND seq = ?2",
                     params![desk_id, seq],
-                    |r| r.get(0),
+                    |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .ctx("reading a stored event")?;
-            if stored != event_id {
-                // Nothing of this request is kept: the desk must not renumber.
+            // Nothing of this request is kept: the desk must not renumber or rewrite.
+            if stored_id != event_id {
                 return Err(StoreError::Conflict {
                     seq,
-                    stored,
-                    sent: event_id.to_owned(),
+                    code: "seq_conflict",
+                    message: format!(
+                        "seq {seq} is already stored with event {stored_id}, not {event_id}"
+                    ),
+                });
+            }
+            if stored_hash != claimed {
+                return Err(StoreError::Conflict {
+                    seq,
+                    code: "content_changed",
+                    message: format!(
+                        "event {event_id} (seq {seq}) is stored with hash {stored_hash}; it was resent with another content (hash {claimed})"
+                    ),
                 });
             }
             rejected.extend(rejection(&tx, desk_id, seq)?);
@@ -178,8 +199,16 @@ pub fn store_events(
         if seq > ack + 1 {
             break; // never past a gap
         }
-        let claimed = e["hash"].as_str().unwrap_or_default().to_owned();
-        let verdict = judge(&tx, desk_id, facility_id, e, &prev, &claimed)?;
+        if e["prev_hash"].as_str() != Some(prev.as_str()) {
+            return Err(StoreError::Conflict {
+                seq,
+                code: "chain_broken",
+                message: format!(
+                    "seq {seq}: prev_hash is not the stored hash of seq {ack} ({prev}); nothing is stored past a broken chain"
+                ),
+            });
+        }
+        let verdict = judge(&tx, desk_id, e, &claimed)?;
         tx.execute(
             "INSERT INTO desk_event (desk_id, seq, event_id, facility_id, type, envelope, hash, stored_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -205,6 +234,7 @@ pub fn store_events(
     tx.commit().ctx("committing events")?;
     Ok(Stored {
         ack_seq: ack,
+        ack_hash: (ack > 0).then_some(prev),
         rejected,
     })
 }
@@ -213,27 +243,13 @@ pub fn store_events(
 fn judge(
     tx: &rusqlite::Transaction<'_>,
     desk_id: &str,
-    facility_id: &str,
     e: &Value,
-    prev: &str,
     claimed: &str,
 ) -> Result<Option<(&'static str, String)>, StoreError> {
-    if e["prev_hash"].as_str() != Some(prev) {
-        return Ok(Some((
-            "chain_broken",
-            "prev_hash is not the hash of the desk's previous event".into(),
-        )));
-    }
     if envelope_hash(e) != claimed {
         return Ok(Some((
             "hash_mismatch",
             "hash does not match the event's content".into(),
-        )));
-    }
-    if e["facility_id"].as_str() != Some(facility_id) {
-        return Ok(Some((
-            "wrong_facility",
-            "facility_id differs from the request's".into(),
         )));
     }
     if has_float(e) {
@@ -317,7 +333,50 @@ pub fn forget_after(conn: &Connection, desk_id: &str, seq: i64) -> Result<usize,
     .ctx("forgetting events")
 }
 
-pub use crate::updates::{queue_update, updates_after, NewUpdate};
+/// Cursors of the events feed are `e<position>` (storage order).
+pub fn parse_event_cursor(after: Option<&str>) -> Result<i64, StoreError> {
+    crate::updates::parse_position('e', after)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventPage {
+    pub events: Vec<Value>,
+    pub next: String,
+}
+
+/// Every stored event of a facility after a cursor, in the order stored
+/// (each desk's in `seq` order, since a desk's events are stored in order).
+pub fn facility_events_after(
+    conn: &Connection,
+    facility_id: &str,
+    after: i64,
+    limit: u32,
+) -> Result<EventPage, StoreError> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT rowid, envelope FROM desk_event WHERE facility_id = ?1 AND rowid > ?2
+             ORDER BY rowid LIMIT ?3",
+        )
+        .ctx("reading events")?;
+    let rows = stmt
+        .query_map(params![facility_id, after, limit], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })
+        .ctx("reading events")?;
+    let mut last = after;
+    let mut events = Vec::new();
+    for row in rows {
+        let (pos, text) = row.ctx("reading events")?;
+        last = pos;
+        events.push(serde_json::from_str(&text).unwrap_or(Value::Null));
+    }
+    Ok(EventPage {
+        events,
+        next: format!("e{last}"),
+    })
+}
+
+pub use crate::updates::{queue_update, updates_after, NewUpdate, Page};
 
 #[cfg(test)]
 #[path = "store_tests.rs"]

@@ -103,25 +103,86 @@ fn a_tampered_event_is_stored_rejected_and_reported_again_on_resend() {
 }
 
 #[test]
-fn a_broken_link_is_rejected() {
+fn a_broken_link_is_a_conflict_and_nothing_is_stored_past_it() {
     let (_d, mut conn) = db();
-    let a = chain(2, "a");
-    let b = chain(2, "b");
+    let a = chain(3, "a");
+    let b = chain(3, "b");
     // b's event 2 links to b's event 1, not to the stored a's event 1.
     store_events(&mut conn, DESK, FACILITY, &a[..1], now()).unwrap();
-    let stored = store_events(&mut conn, DESK, FACILITY, &b[1..], now()).unwrap();
-    assert_eq!(stored.rejected[0].code, "chain_broken");
+    let err = store_events(&mut conn, DESK, FACILITY, &b[1..], now()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                seq: 2,
+                code: "chain_broken",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(desk_events(&conn, DESK).unwrap(), a[..1].to_vec());
+}
+
+#[test]
+fn a_resent_event_with_changed_content_is_a_conflict_not_a_duplicate() {
+    let (_d, mut conn) = db();
+    let events = chain(2, "a");
+    store_events(&mut conn, DESK, FACILITY, &events, now()).unwrap();
+    // Same event_id and seq, rewritten body, hash recomputed: an insider's edit.
+    let mut edited = events.clone();
+    edited[1]["recorded_by"] = json!("mallory");
+    let hash = envelope_hash(&edited[1]);
+    edited[1]["hash"] = json!(hash);
+    let err = store_events(&mut conn, DESK, FACILITY, &edited, now()).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Conflict {
+                seq: 2,
+                code: "content_changed",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(desk_events(&conn, DESK).unwrap(), events);
+}
+
+#[test]
+fn the_answer_names_the_stored_hash_at_ack_seq() {
+    let (_d, mut conn) = db();
+    let events = chain(3, "a");
+    let empty = store_events(&mut conn, DESK, FACILITY, &[], now()).unwrap();
+    assert_eq!((empty.ack_seq, empty.ack_hash), (0, None));
+    let stored = store_events(&mut conn, DESK, FACILITY, &events[..2], now()).unwrap();
+    assert_eq!(stored.ack_hash.as_deref(), events[1]["hash"].as_str());
+    // A probe (no events) reports the same anchor.
+    let probe = store_events(&mut conn, DESK, FACILITY, &[], now()).unwrap();
+    assert_eq!((probe.ack_seq, probe.ack_hash), (2, stored.ack_hash));
+}
+
+#[test]
+fn the_events_feed_walks_a_facility_in_storage_order() {
+    let (_d, mut conn) = db();
+    let events = chain(3, "a");
+    store_events(&mut conn, DESK, FACILITY, &events, now()).unwrap();
+    let first = facility_events_after(&conn, FACILITY, 0, 2).unwrap();
+    assert_eq!(first.events, events[..2].to_vec());
+    let after = parse_event_cursor(Some(&first.next)).unwrap();
+    let rest = facility_events_after(&conn, FACILITY, after, 2).unwrap();
+    assert_eq!(rest.events, events[2..].to_vec());
+    assert!(facility_events_after(&conn, "other", 0, 10)
+        .unwrap()
+        .events
+        .is_empty());
 }
 
 #[test]
 fn shape_errors_are_malformed_requests() {
     let events = chain(2, "a");
-    assert!(check_events(DESK, &events).is_ok());
-    assert!(
-        check_events("desk-2", &events).is_err(),
-        "desk_id must match the URL"
-    );
+    assert!(check_events(&events).is_ok());
     let reversed = vec![events[1].clone(), events[0].clone()];
-    assert!(check_events(DESK, &reversed).is_err(), "ascending seq");
-    assert!(check_events(DESK, &[json!({"seq": 1.5})]).is_err());
+    assert!(check_events(&reversed).is_err(), "ascending seq");
+    assert!(check_events(&[json!({"seq": 1.5})]).is_err());
 }

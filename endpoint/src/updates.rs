@@ -92,10 +92,15 @@ pub fn queue_update(
 
 /// Cursors are `q<position>`: opaque to desks, readable in a log.
 pub fn parse_cursor(after: Option<&str>) -> Result<i64, StoreError> {
+    parse_position('q', after)
+}
+
+/// A cursor `<prefix><position>` (each feed its own prefix) into the position.
+pub fn parse_position(prefix: char, after: Option<&str>) -> Result<i64, StoreError> {
     match after {
         None | Some("") => Ok(0),
         Some(text) => text
-            .strip_prefix('q')
+            .strip_prefix(prefix)
             .and_then(|n| n.parse::<i64>().ok())
             .filter(|n| *n >= 0)
             .ok_or_else(|| {

@@ -26,11 +26,7 @@ pub fn request(method: &str, url: &str, token: &str, body: Option<&str>) -> (u16
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("reading the answer");
     let text = String::from_utf8_lossy(&raw).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
+    let status = status_of(&text);
     let (headers, payload) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
     let payload = if headers
         .to_ascii_lowercase()
@@ -41,6 +37,15 @@ pub fn request(method: &str, url: &str, token: &str, body: Option<&str>) -> (u16
         payload.to_owned()
     };
     (status, payload)
+}
+
+/// The status code of a raw HTTP/1.1 answer (0 when there was none).
+pub fn status_of(answer: &str) -> u16 {
+    answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
 }
 
 fn dechunk(mut body: &str) -> String {

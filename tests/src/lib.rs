@@ -23,6 +23,11 @@ use tempfile::TempDir;
 pub const DESK_ID: &str = "booking-desk-1";
 pub const FACILITY_ID: &str = "pinellas-main";
 pub const TOKEN: &str = "desk-1-token-for-tests";
+/// A desk of another facility, known to every test endpoint: its token must
+/// never reach the test desk's data, nor the test desk's token its data.
+pub const OTHER_DESK_ID: &str = "hillsborough-desk-1";
+pub const OTHER_FACILITY_ID: &str = "hillsborough-central";
+pub const OTHER_TOKEN: &str = "other-facility-token-for-tests";
 pub const ADMIN_TOKEN: &str = "admin-token-for-tests";
 const PASSWORD: &str = "harbor-lantern-42";
 
@@ -78,6 +83,10 @@ pub struct EndpointOptions {
     pub listen: String,
     pub max_batch: usize,
     pub page_size: u32,
+    /// `--request-timeout-ms` (the endpoint's default is the protocol's 30 s).
+    pub request_timeout_ms: Option<u64>,
+    /// `--tls-cert` and `--tls-key` (PEM files).
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 impl Default for EndpointOptions {
@@ -86,6 +95,8 @@ impl Default for EndpointOptions {
             listen: "127.0.0.1:0".into(),
             max_batch: 500,
             page_size: 200,
+            request_timeout_ms: None,
+            tls: None,
         }
     }
 }
@@ -98,16 +109,17 @@ pub struct EndpointProcess {
 }
 
 impl EndpointProcess {
-    pub fn start(dir: &Path, options: &EndpointOptions) -> EndpointProcess {
+    /// The `serve` command line for these options.
+    pub fn command(dir: &Path, options: &EndpointOptions) -> Command {
         let db = dir.join("endpoint.db");
-        let mut child = Command::new(endpoint_path())
-            .args(["serve", "--db"])
+        let mut cmd = Command::new(endpoint_path());
+        cmd.args(["serve", "--db"])
             .arg(&db)
+            .args(["--listen", &options.listen, "--facility", FACILITY_ID])
+            .args(["--token", &format!("{DESK_ID}={TOKEN}")])
             .args([
-                "--listen",
-                &options.listen,
                 "--token",
-                &format!("{DESK_ID}={TOKEN}"),
+                &format!("{OTHER_DESK_ID}@{OTHER_FACILITY_ID}={OTHER_TOKEN}"),
             ])
             .args(["--admin-token", ADMIN_TOKEN, "--test-faults"])
             .args([
@@ -116,7 +128,19 @@ impl EndpointProcess {
                 "--page-size",
                 &options.page_size.to_string(),
             ])
-            .env("WSO_LOG", "warn")
+            .env("WSO_LOG", "warn");
+        if let Some(ms) = options.request_timeout_ms {
+            cmd.args(["--request-timeout-ms", &ms.to_string()]);
+        }
+        if let Some((cert, key)) = &options.tls {
+            cmd.arg("--tls-cert").arg(cert).arg("--tls-key").arg(key);
+        }
+        cmd
+    }
+
+    pub fn start(dir: &Path, options: &EndpointOptions) -> EndpointProcess {
+        let db = dir.join("endpoint.db");
+        let mut child = Self::command(dir, options)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -167,12 +191,41 @@ impl EndpointProcess {
 
     /// Queue an update with the operator's command (`wso-endpoint queue-update`).
     pub fn queue_update(&self, hold: &str, kind: &str, details: Value, update_id: &str, at: &str) {
+        self.queue_update_for(FACILITY_ID, hold, kind, details, update_id, at);
+    }
+
+    /// Push a raw body to `/v1/desks/{desk}/events` with a token: (status, JSON answer).
+    pub fn push_raw(&self, token: &str, desk: &str, body: &Value) -> (u16, Value) {
+        let (status, text) = http::request(
+            "POST",
+            &format!("{}/v1/desks/{desk}/events", self.url),
+            token,
+            Some(&body.to_string()),
+        );
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// GET a path with a token: (status, JSON answer).
+    pub fn get(&self, token: &str, path: &str) -> (u16, Value) {
+        let (status, text) = http::request("GET", &format!("{}{path}", self.url), token, None);
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub fn queue_update_for(
+        &self,
+        facility: &str,
+        hold: &str,
+        kind: &str,
+        details: Value,
+        update_id: &str,
+        at: &str,
+    ) {
         let out = Command::new(endpoint_path())
             .args(["queue-update", "--db"])
             .arg(&self.db)
             .args([
                 "--facility",
-                FACILITY_ID,
+                facility,
                 "--hold",
                 hold,
                 "--kind",

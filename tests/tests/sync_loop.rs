@@ -2,10 +2,13 @@
 //! real endpoint process: it drains the outbox by itself, "sync now" wakes it
 //! at once, it reports an unreachable endpoint, and it stops cleanly.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use wso_core::sync::{
-    test_connection, BackoffPolicy, EndpointConfig, LoopConfig, LoopStatus, SyncEnv, SyncLoop,
+    test_connection, BackoffPolicy, Clock, EndpointConfig, LoopConfig, LoopStatus, SyncEnv,
+    SyncLoop,
 };
 use wso_tests::{
     assert_delivered_exactly_once, free_port, DeskFixture, EndpointOptions, EndpointProcess,
@@ -138,4 +141,48 @@ async fn test_connection_checks_reachability_and_the_token() {
     assert!(!gone.reachable);
     // Nothing was sent: a check must never deliver or write anything.
     assert!(ep.events().is_empty());
+}
+
+/// A clock that panics the first time it is read: the loop's task dies the
+/// way an overflow once killed it (a huge Retry-After), at a real call site.
+struct PanicsOnce(AtomicU32);
+
+impl Clock for PanicsOnce {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        if self.0.fetch_add(1, Ordering::SeqCst) == 0 {
+            panic!("clock failed on purpose");
+        }
+        wso_core::time::truncate(chrono::Utc::now())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicked_loop_shows_as_stopped_then_restarts_and_drains() {
+    let desk = DeskFixture::new(2);
+    let ep = EndpointProcess::start(desk.dir.path(), &EndpointOptions::default());
+    let env = SyncEnv {
+        clock: Arc::new(PanicsOnce(AtomicU32::new(0))),
+        // The first restart waits the base: long enough to see "stopped".
+        backoff: BackoffPolicy {
+            base: Duration::from_millis(1500),
+            cap: Duration::from_secs(3),
+        },
+        ..SyncEnv::default()
+    };
+    let sync = SyncLoop::start(config(&desk, &ep.url, Duration::from_secs(3600)), env).unwrap();
+    let stopped = wait_for(&sync, "the loop to show it stopped", |s| !s.running).await;
+    assert!(
+        stopped
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("clock failed on purpose")),
+        "{stopped:?}"
+    );
+    let status = wait_for(&sync, "the restarted loop to drain", |s| {
+        s.running && s.restarts == 1 && drained(s)
+    })
+    .await;
+    assert_eq!(status.error, None, "a good round clears the failure");
+    assert_delivered_exactly_once(&ep.events(), &desk.outbox());
+    sync.stop().await;
 }

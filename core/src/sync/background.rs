@@ -4,6 +4,11 @@
 //! (SQLite in WAL mode lets the window keep writing meanwhile), and publishes
 //! its status on a watch channel the shell can show and subscribe to.
 //!
+//! A loop that fails (its database cannot be opened) or panics is shown as
+//! not running, with why, and started again after the backoff (growing with
+//! each failure in a row); "sync now" restarts it at once. `restarts` counts
+//! how often that happened, for the window and the tests.
+//!
 //! Pacing: the next wake is the tick interval after a good exchange, the
 //! backoff (or `Retry-After`) after a transient failure, 15 minutes after the
 //! endpoint refused the credentials. After a problem that needs a person (400,
@@ -11,6 +16,7 @@
 //! pulling goes on at the interval: ICE's "release now" must still arrive.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -19,7 +25,7 @@ use tokio::task::JoinHandle;
 use tokio::time::{sleep_until, Instant};
 
 use super::client::{Endpoint, EndpointConfig, Reply};
-use super::decision::SKEW_WARN_SECONDS;
+use super::decision::{MAX_RETRY_AFTER, SKEW_WARN_SECONDS};
 use super::outbox;
 use super::problem::{Problem, Transient};
 use super::session::{RoundEnd, Session, SyncEnv};
@@ -53,8 +59,10 @@ pub struct LoopStatus {
     /// Seconds until the loop tries again by itself.
     pub next_attempt_in_seconds: Option<u64>,
     pub sync: Option<SyncStatus>,
-    /// Set when the loop itself cannot work (database or settings).
+    /// Set when the loop itself cannot work (database or settings), or failed.
     pub error: Option<String>,
+    /// How often the loop failed and was started again.
+    pub restarts: u32,
 }
 
 enum Command {
@@ -96,9 +104,16 @@ impl SyncLoop {
             next_attempt_in_seconds: None,
             sync: None,
             error: None,
+            restarts: 0,
         };
         let (status_tx, status_rx) = watch::channel(initial);
-        let task = runtime.spawn(run(config, endpoint, env, rx, status_tx));
+        let task = runtime.spawn(supervise(
+            config,
+            Arc::new(endpoint),
+            env,
+            Arc::new(tokio::sync::Mutex::new(rx)),
+            Arc::new(status_tx),
+        ));
         Ok(SyncLoop {
             commands: tx,
             status: status_rx,
@@ -138,22 +153,101 @@ impl Drop for SyncLoop {
     }
 }
 
+/// The command channel outlives a failed loop: the next one takes it over.
+type Commands = Arc<tokio::sync::Mutex<mpsc::Receiver<Command>>>;
+type Publish = Arc<watch::Sender<LoopStatus>>;
+
+/// How one run of the loop ended.
+enum Ended {
+    Stopped,
+    Failed(String),
+}
+
+/// Aborts the loop's task when the supervisor itself is dropped or aborted.
+struct AbortOnDrop(JoinHandle<Ended>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Run the loop; when it fails or panics, show it stopped and start it again.
+async fn supervise(
+    config: LoopConfig,
+    endpoint: Arc<Endpoint>,
+    env: SyncEnv,
+    commands: Commands,
+    publish: Publish,
+) {
+    let mut failures: u32 = 0;
+    loop {
+        let mut inner = AbortOnDrop(tokio::spawn(run(
+            config.clone(),
+            endpoint.clone(),
+            env.clone(),
+            commands.clone(),
+            publish.clone(),
+        )));
+        let why = match (&mut inner.0).await {
+            Ok(Ended::Stopped) => break,
+            Ok(Ended::Failed(why)) => why,
+            Err(e) if e.is_panic() => format!("the sync loop failed: {}", panic_text(e)),
+            Err(_) => break,
+        };
+        tracing::error!(reason = %why, "sync loop stopped; restarting");
+        let wait = env.backoff.delay(failures, 1.0);
+        failures = failures.saturating_add(1);
+        publish.send_modify(|s| {
+            s.running = false;
+            s.syncing = false;
+            s.next_attempt_in_seconds = Some(wait.as_secs());
+            s.error = Some(format!("{why}; it starts again by itself"));
+        });
+        let mut rx = commands.lock().await;
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            command = rx.recv() => match command {
+                Some(Command::SyncNow) => {}
+                Some(Command::Stop) | None => break,
+            },
+        }
+        drop(rx);
+        publish.send_modify(|s| {
+            s.running = true;
+            s.restarts = s.restarts.saturating_add(1);
+        });
+    }
+    publish.send_modify(|s| {
+        s.running = false;
+        s.syncing = false;
+        s.next_attempt_in_seconds = None;
+    });
+}
+
+fn panic_text(e: tokio::task::JoinError) -> String {
+    let payload = e.into_panic();
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "it panicked".into())
+        .chars()
+        .take(300)
+        .collect()
+}
+
 async fn run(
     config: LoopConfig,
-    endpoint: Endpoint,
+    endpoint: Arc<Endpoint>,
     env: SyncEnv,
-    mut commands: mpsc::Receiver<Command>,
-    publish: watch::Sender<LoopStatus>,
-) {
+    commands: Commands,
+    publish: Publish,
+) -> Ended {
+    let mut commands = commands.lock().await;
     let mut desk = match Desk::open(&config.db, config.key_file.as_deref()) {
         Ok(desk) => desk,
-        Err(e) => {
-            publish.send_modify(|s| {
-                s.running = false;
-                s.error = Some(e.to_string());
-            });
-            return;
-        }
+        Err(e) => return Ended::Failed(e.to_string()),
     };
     let mut next_wake = Instant::now();
     // Set after a problem that needs a person: pulls go on, pushes wait for it or "sync now".
@@ -172,10 +266,14 @@ async fn run(
         publish.send_modify(|s| s.syncing = true);
         let push_stopped = push_paused_until.is_some_and(|t| Instant::now() < t);
         let (reachable, pause) = tick(&mut desk, &endpoint, &env, push_stopped, &mut attempt).await;
+        if pause.is_ok() {
+            // A good round clears what an earlier failure left on screen.
+            publish.send_if_modified(|s| s.error.take().is_some());
+        }
         let pause = match pause {
             Ok((pause, push_pause)) => {
                 if let Some(p) = push_pause {
-                    push_paused_until = Some(Instant::now() + p);
+                    push_paused_until = Some(wake_after(p));
                 }
                 pause
             }
@@ -185,7 +283,7 @@ async fn run(
                 None
             }
         };
-        next_wake = Instant::now() + pause.unwrap_or(config.interval);
+        next_wake = wake_after(pause.unwrap_or(config.interval));
         let sync = status(desk.conn()).ok();
         publish.send_modify(|s| {
             s.syncing = false;
@@ -193,11 +291,15 @@ async fn run(
             s.sync = sync;
         });
     }
-    publish.send_modify(|s| {
-        s.running = false;
-        s.syncing = false;
-        s.next_attempt_in_seconds = None;
-    });
+    Ended::Stopped
+}
+
+/// The instant `wait` from now; checked, so no configured or answered wait can panic.
+fn wake_after(wait: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(wait)
+        .or_else(|| now.checked_add(MAX_RETRY_AFTER))
+        .unwrap_or(now)
 }
 
 /// (pause before the next wake-up, None: the interval; pause pushing for this long).
@@ -223,6 +325,7 @@ async fn tick(
                 Reply::Timeout => Transient::Timeout,
                 Reply::Response { status, .. } => Transient::ServerError { status },
                 Reply::Unreachable(_) => Transient::Unreachable,
+                Reply::TooLarge => Transient::AnswerTooLarge,
             };
             let backoff = env.backoff.delay(*attempt, env.jitter.sample());
             *attempt = attempt.saturating_add(1);

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::client::{Endpoint, EndpointConfig, Reply};
 use super::decision::{refusal, SKEW_WARN_SECONDS};
+use super::problem::Transient;
 use super::SyncError;
 use crate::time::parse_instant;
 
@@ -55,6 +56,10 @@ pub async fn test_connection(
                 format!("the endpoint could not be reached ({why}); check the URL and the network");
             return Ok(check);
         }
+        Reply::TooLarge => {
+            check.message = Transient::AnswerTooLarge.message();
+            return Ok(check);
+        }
     }
     match endpoint.push(desk_id, facility_id, &[]).await {
         Reply::Response {
@@ -86,6 +91,7 @@ pub async fn test_connection(
         Reply::Unreachable(why) => {
             check.message = format!("the connection broke during the token check ({why})")
         }
+        Reply::TooLarge => check.message = Transient::AnswerTooLarge.message(),
     }
     Ok(check)
 }

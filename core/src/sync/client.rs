@@ -2,8 +2,14 @@
 //! send them with the protocol's timeouts and the desk's Bearer token, and hand
 //! back what came back (status, body, `Retry-After`) or how it failed. What an
 //! answer means is decided in `decision`, never here.
+//!
+//! The endpoint is not trusted with the desk's memory: an answer is read as it
+//! streams and refused past [`MAX_ANSWER_BYTES`] (a page of 200 updates needs
+//! far less). An agency that runs its own certificate authority names its PEM
+//! file (`ca_file`); it is trusted in addition to the public roots.
 
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, RETRY_AFTER};
@@ -20,7 +26,12 @@ pub struct EndpointConfig {
     pub token: String,
     pub connect_timeout: Duration,
     pub request_timeout: Duration,
+    /// The agency's own CA certificate(s), PEM, trusted besides the public roots.
+    pub ca_file: Option<PathBuf>,
 }
+
+/// The largest answer the desk reads; anything longer is dropped unread.
+pub const MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
 
 impl EndpointConfig {
     /// The protocol's timeouts: 10 s to connect, 30 s for a whole request.
@@ -30,6 +41,7 @@ impl EndpointConfig {
             token: token.into(),
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
+            ca_file: None,
         }
     }
 }
@@ -41,6 +53,7 @@ impl std::fmt::Debug for EndpointConfig {
             .field("url", &self.url)
             .field("connect_timeout", &self.connect_timeout)
             .field("request_timeout", &self.request_timeout)
+            .field("ca_file", &self.ca_file)
             .finish_non_exhaustive()
     }
 }
@@ -55,6 +68,8 @@ pub enum Reply {
     },
     Timeout,
     Unreachable(String),
+    /// The answer was longer than [`MAX_ANSWER_BYTES`]; the rest was not read.
+    TooLarge,
 }
 
 impl Reply {
@@ -71,6 +86,7 @@ impl Reply {
             },
             Reply::Timeout => Attempt::Timeout,
             Reply::Unreachable(_) => Attempt::Unreachable,
+            Reply::TooLarge => Attempt::TooLarge,
         }
     }
 }
@@ -100,7 +116,13 @@ impl Endpoint {
         auth.set_sensitive(true);
         let mut headers = HeaderMap::new();
         headers.insert(AUTHORIZATION, auth);
-        let http = Client::builder()
+        let mut builder = Client::builder();
+        if let Some(path) = &config.ca_file {
+            for root in agency_roots(path)? {
+                builder = builder.add_root_certificate(root);
+            }
+        }
+        let http = builder
             .default_headers(headers)
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
@@ -135,7 +157,13 @@ impl Endpoint {
 
     /// `GET {base}/v1/facilities/{facility_id}/updates?after={cursor}&limit=N`
     pub async fn pull(&self, facility_id: &str, after: Option<&str>, limit: u32) -> Reply {
-        let mut url = self.url(&["v1", "facilities", facility_id, "updates"]);
+        let url = self.page_url(&["v1", "facilities", facility_id, "updates"], after, limit);
+        send(self.http.get(url)).await
+    }
+
+    /// A paged feed's URL: `?after={cursor}&limit=N` (`after` omitted at first).
+    fn page_url(&self, segments: &[&str], after: Option<&str>, limit: u32) -> Url {
+        let mut url = self.url(segments);
         {
             let mut query = url.query_pairs_mut();
             if let Some(cursor) = after {
@@ -143,6 +171,17 @@ impl Endpoint {
             }
             query.append_pair("limit", &limit.to_string());
         }
+        url
+    }
+
+    /// `GET {base}/v1/facilities/{facility_id}/events?after={cursor}&limit=N` (v1.1)
+    pub async fn facility_events(
+        &self,
+        facility_id: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Reply {
+        let url = self.page_url(&["v1", "facilities", facility_id, "events"], after, limit);
         send(self.http.get(url)).await
     }
 
@@ -152,8 +191,23 @@ impl Endpoint {
     }
 }
 
+/// The agency CA file's certificates, each to be trusted as a root.
+fn agency_roots(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, SyncError> {
+    let bad = |why: String| SyncError::Config {
+        what: "ca_file".into(),
+        why: format!("{}: {why}", path.display()),
+    };
+    let pem = std::fs::read(path).map_err(|e| bad(format!("cannot be read ({e})")))?;
+    let roots = reqwest::Certificate::from_pem_bundle(&pem)
+        .map_err(|e| bad(format!("is not a PEM certificate file ({e})")))?;
+    if roots.is_empty() {
+        return Err(bad("holds no PEM certificate".into()));
+    }
+    Ok(roots)
+}
+
 async fn send(request: RequestBuilder) -> Reply {
-    let response = match request.send().await {
+    let mut response = match request.send().await {
         Ok(r) => r,
         Err(e) => return failure(e),
     };
@@ -162,15 +216,31 @@ async fn send(request: RequestBuilder) -> Reply {
         .headers()
         .get(RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    match response.bytes().await {
-        Ok(body) => Reply::Response {
-            status,
-            body: body.to_vec(),
-            retry_after,
-        },
-        // Headers came but the body did not: for a 200 that is a lost acknowledgement.
-        Err(e) => failure(e),
+        .map(|v| v.chars().take(64).collect());
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_ANSWER_BYTES as u64)
+    {
+        return Reply::TooLarge;
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+                    return Reply::TooLarge;
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            // Headers came but the body did not: for a 200 that is a lost acknowledgement.
+            Err(e) => return failure(e),
+        }
+    }
+    Reply::Response {
+        status,
+        body,
+        retry_after,
     }
 }
 

@@ -14,6 +14,10 @@ use crate::time::parse_instant;
 
 /// The protocol's ceiling on one request.
 pub const MAX_BATCH: usize = 500;
+/// The longest wait any answer can impose (`Retry-After`, backoff): an
+/// endpoint asking for more is asked again after an hour, and no sum of
+/// waits can overflow.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60 * 60);
 /// A clock difference with the endpoint above this is shown as a warning.
 pub const SKEW_WARN_SECONDS: i64 = 120;
 
@@ -41,22 +45,25 @@ impl BackoffPolicy {
             .base
             .checked_mul(1u32 << attempt.min(20))
             .unwrap_or(self.cap)
-            .min(self.cap);
+            .min(self.cap)
+            .min(MAX_RETRY_AFTER);
         ceiling.mul_f64(jitter.clamp(0.0, 1.0))
     }
 }
 
-/// `Retry-After` as delay-seconds or an HTTP-date; unreadable values are ignored
-/// (the backoff still applies).
+/// `Retry-After` as delay-seconds or an HTTP-date, at most [`MAX_RETRY_AFTER`];
+/// unreadable values are ignored (the backoff still applies).
 pub fn retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let at = DateTime::parse_from_rfc2822(value)
-        .ok()?
-        .with_timezone(&Utc);
-    Some((at - now).to_std().unwrap_or(Duration::ZERO))
+    let asked = if let Ok(secs) = value.parse::<u64>() {
+        Duration::from_secs(secs)
+    } else {
+        let at = DateTime::parse_from_rfc2822(value)
+            .ok()?
+            .with_timezone(&Utc);
+        (at - now).to_std().unwrap_or(Duration::ZERO)
+    };
+    Some(asked.min(MAX_RETRY_AFTER))
 }
 
 /// What one push request came back with.
@@ -71,6 +78,8 @@ pub enum Attempt<'a> {
     Timeout,
     /// Refused, reset, DNS failure: the request may or may not have arrived.
     Unreachable,
+    /// An answer longer than the desk reads: never taken as an acknowledgement.
+    TooLarge,
 }
 
 /// The desk's side of the exchange when the request was sent.
@@ -112,6 +121,8 @@ pub struct PushDecision {
     pub skew_seconds: Option<i64>,
     /// Shown to a supervisor without stopping the push.
     pub warnings: Vec<Problem>,
+    /// The endpoint's hash of the event at `ack_seq` (v1.1; None from a v1 endpoint).
+    pub ack_hash: Option<String>,
     pub next: Next,
 }
 
@@ -122,14 +133,30 @@ impl PushDecision {
             rejected: Vec::new(),
             skew_seconds: None,
             warnings: Vec::new(),
+            ack_hash: None,
             next,
         }
+    }
+}
+
+/// Compare the endpoint's anchor with this desk's own event at `ack_seq`
+/// (`own_hash`, None when the desk has no such event). A difference means the
+/// history ICE holds is not this desk's: stop like a 409 and mark nothing.
+/// A v1 endpoint sends no `ack_hash`; then there is nothing to compare.
+pub fn check_anchor(decision: PushDecision, own_hash: Option<&str>) -> PushDecision {
+    match (decision.ack_seq, decision.ack_hash.as_deref()) {
+        (Some(seq), Some(theirs)) if seq > 0 && own_hash != Some(theirs) => {
+            PushDecision::just(Next::Stop(Problem::ChainDiverged { seq }))
+        }
+        _ => decision,
     }
 }
 
 #[derive(Deserialize)]
 struct AckBody {
     ack_seq: i64,
+    #[serde(default)]
+    ack_hash: Option<String>,
     server_time: Option<String>,
     #[serde(default)]
     rejected: Vec<Rejection>,
@@ -169,6 +196,7 @@ pub fn decide_failure(attempt: Attempt<'_>, now: DateTime<Utc>, backoff: Duratio
     match attempt {
         Attempt::Timeout => retry(Transient::Timeout),
         Attempt::Unreachable => retry(Transient::Unreachable),
+        Attempt::TooLarge => retry(Transient::AnswerTooLarge),
         Attempt::Response {
             status: status @ (429 | 503),
             retry_after: header,
@@ -254,6 +282,7 @@ fn decide_ack(
         rejected: ack.rejected,
         skew_seconds,
         warnings,
+        ack_hash: ack.ack_hash,
         next,
     }
 }

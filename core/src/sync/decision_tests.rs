@@ -303,6 +303,53 @@ fn retry_after_takes_seconds_or_an_http_date() {
     assert_eq!(retry_after("soon", now()), None);
 }
 
+#[test]
+fn retry_after_is_clamped_so_no_wait_overflows() {
+    // u64::MAX seconds once panicked a sync run ("overflow when adding durations").
+    assert_eq!(
+        retry_after("18446744073709551615", now()),
+        Some(MAX_RETRY_AFTER)
+    );
+    assert_eq!(
+        retry_after("Fri, 27 Nov 2099 14:00:00 GMT", now()),
+        Some(MAX_RETRY_AFTER)
+    );
+    let busy = respond(503, "", Some("18446744073709551615"));
+    assert!(
+        matches!(busy.next, Next::Retry { wait, .. } if wait == MAX_RETRY_AFTER),
+        "{:?}",
+        busy.next
+    );
+    let huge = BackoffPolicy {
+        base: Duration::MAX,
+        cap: Duration::MAX,
+    };
+    assert!(huge.delay(63, 1.0) <= MAX_RETRY_AFTER);
+}
+
+#[test]
+fn an_ack_hash_other_than_the_desks_own_stops_like_409() {
+    let body = |hash: &str| {
+        format!(r#"{{"ack_seq":7,"ack_hash":{hash},"server_time":"2026-11-27T14:05:13Z"}}"#)
+    };
+    let same = respond(200, &body("\"abc\""), None);
+    assert_eq!(same.ack_hash.as_deref(), Some("abc"));
+    let kept = check_anchor(same.clone(), Some("abc"));
+    assert_eq!(kept, same, "the same anchor changes nothing");
+    let diverged = check_anchor(same.clone(), Some("def"));
+    assert_eq!(diverged.ack_seq, None, "nothing may be marked delivered");
+    assert_eq!(diverged.next, Next::Stop(Problem::ChainDiverged { seq: 7 }));
+    assert!(diverged.next_stops());
+    // A desk without that event at all differs too.
+    assert_eq!(
+        check_anchor(same, None).next,
+        Next::Stop(Problem::ChainDiverged { seq: 7 })
+    );
+    // A v1 endpoint sends no ack_hash: nothing to compare.
+    let v1 = respond(200, &ack(7), None);
+    assert_eq!(check_anchor(v1.clone(), Some("x")), v1);
+}
+
 impl PushDecision {
     fn next_stops(&self) -> bool {
         matches!(&self.next, Next::Stop(p) if p.stops_push())

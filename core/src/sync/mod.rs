@@ -11,12 +11,14 @@
 //! - `session`: one exchange (`sync_once`) and `run_until_empty(max_wait)`;
 //! - `background`: the app's loop (tick, "sync now", stop, health probe);
 //! - `status`: what the window, the handoff sheet and `wsoctl sync` show;
+//! - `anchor`: this desk's chain compared with the copy ICE holds (`audit verify --endpoint`);
 //! - `check` / `settings`: "Test connection" and the endpoint settings
 //!   (URL and token in the encrypted database, admins only).
 //!
 //! Time and randomness come in through [`Clock`] and [`Jitter`]: only the
 //! edges read the real clock or draw random numbers.
 
+pub mod anchor;
 pub mod background;
 pub mod check;
 pub mod client;
@@ -33,13 +35,17 @@ mod store_tests;
 
 use chrono::{DateTime, Utc};
 
+pub use anchor::Anchor;
 pub use background::{LoopConfig, LoopStatus, SyncLoop};
 pub use check::{test_connection, ConnectionCheck};
 pub use client::{Endpoint, EndpointConfig};
 pub use decision::BackoffPolicy;
 pub use problem::{Problem, ProblemView, Rejection, Transient};
 pub use session::{Round, RoundEnd, RoundReport, Session, SyncEnv};
-pub use settings::{endpoint_config, endpoint_settings, save_endpoint_settings, EndpointSettings};
+pub use settings::{
+    endpoint_config, endpoint_settings, save_endpoint_ca_file, save_endpoint_settings,
+    EndpointSettings,
+};
 pub use status::{status, SyncStatus};
 
 /// Where "now" comes from. The app and `wsoctl` use [`SystemClock`]; tests pass their own.

@@ -8,7 +8,7 @@
 //! Events are never deleted: they are the desk's history (docs/adr/0011).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::Value;
 
 use super::decision::{Next, PushDecision, MAX_BATCH};
@@ -69,6 +69,13 @@ pub fn batch(conn: &Connection, after: i64, limit: usize) -> Result<Vec<Value>> 
         out.push(envelope);
     }
     Ok(out)
+}
+
+/// This desk's own hash of event `seq`, if it has that event.
+pub fn hash_at(conn: &Connection, seq: i64) -> Result<Option<String>> {
+    conn.query_row("SELECT hash FROM event WHERE seq = ?1", [seq], |r| r.get(0))
+        .optional()
+        .ctx("reading an event's hash")
 }
 
 /// Carry out a push decision in one transaction.

@@ -17,6 +17,9 @@ pub enum Problem {
     SeqConflict { detail: String },
     /// The endpoint acknowledged more events than this desk ever wrote.
     AckAhead { ack_seq: i64, last_seq: i64 },
+    /// The endpoint's hash of this desk's event `seq` (`ack_hash`) is not the
+    /// desk's own: its history was restored or rewritten since ICE stored it.
+    ChainDiverged { seq: i64 },
     /// 413 for a single event.
     EventTooLarge { seq: i64 },
     /// A status the protocol does not name (404: a wrong URL, 3xx: a redirect).
@@ -36,6 +39,7 @@ impl Problem {
             Problem::CredentialsRefused { .. } => "credentials_refused",
             Problem::SeqConflict { .. } => "seq_conflict",
             Problem::AckAhead { .. } => "ack_ahead",
+            Problem::ChainDiverged { .. } => "chain_diverged",
             Problem::EventTooLarge { .. } => "event_too_large",
             Problem::UnexpectedStatus { .. } => "unexpected_status",
             Problem::EndpointLostData { .. } => "endpoint_lost_data",
@@ -61,6 +65,7 @@ impl Problem {
             Problem::CredentialsRefused { status } => format!("endpoint refused this desk's credentials (HTTP {status})"),
             Problem::SeqConflict { detail } => format!("the endpoint already holds one of this desk's event numbers with a different event (HTTP 409: {detail})"),
             Problem::AckAhead { ack_seq, last_seq } => format!("the endpoint acknowledged events up to {ack_seq}, but this desk has only written {last_seq}"),
+            Problem::ChainDiverged { seq } => format!("the endpoint holds this desk's event {seq} with a different hash: this desk's history is not what ICE stored"),
             Problem::EventTooLarge { seq } => format!("the endpoint refused event {seq} as too large even on its own (HTTP 413)"),
             Problem::UnexpectedStatus { status, detail } => format!("the endpoint answered HTTP {status}, which the sync protocol does not allow ({detail})"),
             Problem::EndpointLostData { ack_seq, previously_acked } => format!("the endpoint now acknowledges events only up to {ack_seq} after acknowledging up to {previously_acked}: it lost data; this desk is resending from {}", ack_seq + 1),
@@ -74,7 +79,7 @@ impl Problem {
         match self {
             Problem::MalformedRequest { .. } | Problem::EventTooLarge { .. } => "report this to IT with the desk's sync log; events are kept and nothing is resent until it is fixed",
             Problem::CredentialsRefused { .. } => "an administrator must check the desk token in endpoint settings; the desk retries after a settings change or every 15 minutes",
-            Problem::SeqConflict { .. } | Problem::AckAhead { .. } => "a supervisor must contact ICE and IT: this desk may have been restored from an old backup; events are never renumbered silently and none is lost",
+            Problem::SeqConflict { .. } | Problem::AckAhead { .. } | Problem::ChainDiverged { .. } => "a supervisor must contact ICE and IT: this desk may have been restored from an old backup or its records rewritten; events are never renumbered silently and none is lost",
             Problem::UnexpectedStatus { .. } => "an administrator must check the endpoint URL in endpoint settings",
             Problem::EndpointLostData { .. } => "a supervisor should tell ICE that its endpoint lost events; the desk resends them itself",
             Problem::ClockSkew { .. } => "IT should check the time settings of this computer (or the endpoint's)",
@@ -113,6 +118,7 @@ fn action_for_code(code: &str) -> &'static str {
             ack_seq: 0,
             last_seq: 0,
         },
+        "chain_diverged" => Problem::ChainDiverged { seq: 0 },
         "event_too_large" => Problem::EventTooLarge { seq: 0 },
         "endpoint_lost_data" => Problem::EndpointLostData {
             ack_seq: 0,
@@ -155,6 +161,8 @@ pub enum Transient {
     BadResponse,
     /// A 200 that acknowledged nothing of the batch.
     NoProgress,
+    /// An answer over the desk's size limit, dropped unread.
+    AnswerTooLarge,
 }
 
 impl Transient {
@@ -166,6 +174,7 @@ impl Transient {
             Transient::ServerError { .. } => "server_error",
             Transient::BadResponse => "bad_response",
             Transient::NoProgress => "no_progress",
+            Transient::AnswerTooLarge => "answer_too_large",
         }
     }
 
@@ -177,6 +186,10 @@ impl Transient {
             Transient::ServerError { status } => format!("the endpoint failed (HTTP {status})"),
             Transient::BadResponse => "the endpoint's answer could not be read".into(),
             Transient::NoProgress => "the endpoint stored none of the events sent".into(),
+            Transient::AnswerTooLarge => format!(
+                "the endpoint's answer was larger than {} MiB and was not read",
+                super::client::MAX_ANSWER_BYTES / (1024 * 1024)
+            ),
         }
     }
 

@@ -7,6 +7,12 @@
 //! never dropped; they still get their receipt event. Updates may arrive out
 //! of order: a `transfer_scheduled` or `custody_assumed` older (by `at`) than
 //! one already applied to the hold does not overwrite it.
+//!
+//! The endpoint is not trusted with the desk's disk or its clocks: an update
+//! with an unreadable `at`, or a field over its limit (ids 128 characters,
+//! kind 64, details 4 KiB of JSON), is kept and shown as one the desk cannot
+//! use, and applied to no hold (never in part); over-long text is cut, and an
+//! over-long `update_id` is kept as its SHA-256, so it still applies once.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
@@ -21,6 +27,10 @@ use crate::time::{parse_instant, utc_text};
 pub const PAGE_LIMIT: u32 = 200;
 pub const RECEIPT_TYPE: &str = "hold.update_applied";
 pub const RECORDED_BY: &str = "system:sync";
+/// Limits on what one update may bring into the desk's database.
+pub const MAX_ID_CHARS: usize = 128;
+pub const MAX_KIND_CHARS: usize = 64;
+pub const MAX_DETAILS_BYTES: usize = 4096;
 const KNOWN_KINDS: &[&str] = &[
     "transfer_scheduled",
     "detainer_cancelled",
@@ -107,13 +117,66 @@ pub fn apply_page(
     Ok(applied)
 }
 
+/// An update cut to the desk's limits, and whether it is still whole enough to apply.
+struct Bounded {
+    update: Update,
+    at: Option<DateTime<Utc>>,
+    whole: bool,
+}
+
+fn bounded(u: &Update) -> Bounded {
+    let clip = |text: &str, max: usize| -> (String, bool) {
+        let fits = text.chars().count() <= max && !text.chars().any(char::is_control);
+        let cut = text.chars().filter(|c| !c.is_control()).take(max).collect();
+        (cut, fits)
+    };
+    let (update_id, id_fits) = if u.update_id.chars().count() <= MAX_ID_CHARS {
+        clip(&u.update_id, MAX_ID_CHARS)
+    } else {
+        use sha2::{Digest, Sha256};
+        let digest = hex::encode(Sha256::digest(u.update_id.as_bytes()));
+        (format!("sha256:{digest}"), false)
+    };
+    let (hold_id, hold_fits) = clip(&u.hold_id, MAX_ID_CHARS);
+    let (kind, kind_fits) = clip(&u.kind, MAX_KIND_CHARS);
+    let at = parse_instant("at", &u.at).ok();
+    let details_text = serde_json::to_string(&u.details).unwrap_or_default();
+    let details_fit = details_text.len() <= MAX_DETAILS_BYTES;
+    let details = if details_fit {
+        u.details.clone()
+    } else {
+        let mut note = Map::new();
+        note.insert(
+            "refused".into(),
+            json!(format!(
+                "details of {} bytes, over the desk's limit of {MAX_DETAILS_BYTES}",
+                details_text.len()
+            )),
+        );
+        note
+    };
+    Bounded {
+        update: Update {
+            update_id,
+            hold_id,
+            kind,
+            at: at.map(utc_text).unwrap_or_else(|| clip(&u.at, 64).0),
+            details,
+        },
+        at,
+        whole: id_fits && hold_fits && kind_fits && details_fit && at.is_some(),
+    }
+}
+
 fn apply_one(
     tx: &Transaction<'_>,
     desk_id: &str,
     facility_id: &str,
-    u: &Update,
+    received: &Update,
     now: DateTime<Utc>,
 ) -> Result<bool> {
+    let Bounded { update, at, whole } = bounded(received);
+    let u = &update;
     let seen: Option<i64> = tx
         .query_row(
             "SELECT 1 FROM ice_update WHERE update_id = ?1",
@@ -132,9 +195,11 @@ fn apply_one(
         .optional()
         .ctx("checking an ICE update's hold")?
         .is_some();
-    let at = parse_instant("at", &u.at).ok();
-    // A known kind whose details cannot be used is shown like an unknown one.
-    let usable = if u.kind == "authorization_withdrawn" {
+    // A known kind whose details cannot be used, or that came malformed, is
+    // shown like an unknown one and applied to nothing.
+    let usable = if !whole {
+        false
+    } else if u.kind == "authorization_withdrawn" {
         // About the roster, not a hold: applied here, once, with the receipt below.
         crate::desk::withdrawn_by_ice(tx, &u.update_id, &u.details)?
     } else {
@@ -154,7 +219,7 @@ fn apply_one(
             u.update_id,
             u.hold_id,
             u.kind,
-            at.map(utc_text).unwrap_or_else(|| u.at.clone()),
+            u.at,
             serde_json::to_string(&u.details).unwrap_or_else(|_| "{}".into()),
             utc_text(now),
             known_hold,

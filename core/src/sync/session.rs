@@ -13,7 +13,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::client::{Endpoint, Reply};
-use super::decision::{decide_failure, decide_push, BackoffPolicy, Next, PushState};
+use super::decision::{check_anchor, decide_failure, decide_push, BackoffPolicy, Next, PushState};
 use super::outbox::{self, Failure};
 use super::problem::{Problem, Transient};
 use super::pull::{self, PAGE_LIMIT};
@@ -45,14 +45,23 @@ pub struct RoundReport {
     pub batches_sent: u32,
     /// ICE updates new to this desk, applied.
     pub updates_applied: usize,
+    /// This session read its most pages ([`MAX_PAGES_PER_SESSION`]); the rest
+    /// of the updates wait for the next sync.
+    pub pages_capped: bool,
 }
 
 impl std::ops::AddAssign for RoundReport {
     fn add_assign(&mut self, other: Self) {
         self.batches_sent += other.batches_sent;
         self.updates_applied += other.updates_applied;
+        self.pages_capped |= other.pages_capped;
     }
 }
+
+/// Most update pages one session reads (one `wsoctl sync`, one tick of the
+/// app's loop): an endpoint cannot keep a desk pulling, and filling its disk,
+/// for ever. 100 pages of 200 is far more than a facility's updates in a day.
+pub const MAX_PAGES_PER_SESSION: u32 = 100;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RoundEnd {
@@ -77,6 +86,8 @@ pub struct Session<'a> {
     env: SyncEnv,
     /// Failed requests in a row: drives the backoff.
     attempt: u32,
+    /// Update pages read so far (at most `MAX_PAGES_PER_SESSION`).
+    pages: u32,
 }
 
 impl<'a> Session<'a> {
@@ -86,6 +97,7 @@ impl<'a> Session<'a> {
             endpoint,
             env,
             attempt: 0,
+            pages: 0,
         }
     }
 
@@ -155,7 +167,7 @@ impl<'a> Session<'a> {
                     return Err(SyncError::Stopped { problem, waiting });
                 }
                 RoundEnd::Retry { wait, why } => {
-                    if started.elapsed() + wait > max_wait {
+                    if started.elapsed().saturating_add(wait) > max_wait {
                         let waiting = outbox::state(self.desk.conn())?.waiting();
                         return Err(SyncError::GaveUp {
                             why,
@@ -194,6 +206,13 @@ impl<'a> Session<'a> {
                 self.env.backoff,
                 self.env.jitter.sample(),
             );
+            let decision = match decision.ack_seq {
+                Some(seq) if seq > 0 && decision.ack_hash.is_some() => {
+                    let own = outbox::hash_at(self.desk.conn(), seq)?;
+                    check_anchor(decision, own.as_deref())
+                }
+                _ => decision,
+            };
             if let (Reply::Unreachable(why), Next::Retry { .. }) = (&reply, &decision.next) {
                 tracing::info!(reason = %why, "endpoint unreachable");
             }
@@ -215,6 +234,11 @@ impl<'a> Session<'a> {
         let desk_id = self.desk.desk_id().to_owned();
         let facility_id = self.desk.facility().id.clone();
         loop {
+            if self.pages >= MAX_PAGES_PER_SESSION {
+                report.pages_capped = true;
+                return Ok(RoundEnd::Complete);
+            }
+            self.pages += 1;
             let cursor = pull::cursor(self.desk.conn())?;
             let reply = self
                 .endpoint

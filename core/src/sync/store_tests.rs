@@ -29,6 +29,7 @@ fn ack(ack_seq: i64, warnings: Vec<Problem>) -> PushDecision {
         rejected: vec![],
         skew_seconds: Some(3),
         warnings,
+        ack_hash: None,
         next: Next::Continue,
     }
 }

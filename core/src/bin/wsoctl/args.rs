@@ -142,8 +142,22 @@ pub enum OfficerCommand {
 
 #[derive(Subcommand)]
 pub enum AuditCommand {
-    /// Check both hash chains (sync events and the local audit log)
-    Verify,
+    /// Check both hash chains (sync events and the local audit log); with
+    /// --endpoint, also compare this desk's events with the copy ICE holds
+    Verify(VerifyArgs),
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// Also compare with the ICE endpoint's copy of this desk's events (exit 1 on a difference)
+    #[arg(long, value_name = "URL", requires = "token_file")]
+    pub endpoint: Option<String>,
+    /// File holding this desk's token (first line); with --endpoint
+    #[arg(long, value_name = "FILE", requires = "endpoint")]
+    pub token_file: Option<PathBuf>,
+    /// The agency's own CA certificate (PEM), trusted besides the public roots
+    #[arg(long, value_name = "PEM", requires = "endpoint")]
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]

@@ -240,14 +240,27 @@ fn run(cli: Cli) -> CliResult {
         Command::Incident(cmd) => holds::incidents(&ctx, cmd)?,
         Command::Hold(cmd) => holds::run(&ctx, *cmd)?,
         Command::Handoff(a) => handoff::run(&ctx, a)?,
-        Command::Audit(AuditCommand::Verify) => {
+        Command::Audit(AuditCommand::Verify(args)) => {
             let desk = ctx.open()?;
             let (events, records) = desk.verify()?;
+            let anchor = match (&args.endpoint, &args.token_file) {
+                (Some(url), Some(token_file)) => Some(sync::compare_with_endpoint(
+                    &desk,
+                    url,
+                    token_file,
+                    args.ca_file.as_deref(),
+                )?),
+                _ => None,
+            };
+            let also = anchor
+                .as_ref()
+                .map(|a| format!("; {}", a.describe()))
+                .unwrap_or_default();
             output::print(
                 &ctx,
-                &serde_json::json!({ "ok": true, "events": events, "audit_records": records }),
+                &serde_json::json!({ "ok": true, "events": events, "audit_records": records, "endpoint": anchor }),
                 &format!(
-                    "ok: {events} sync events and {records} audit records, both chains intact"
+                    "ok: {events} sync events and {records} audit records, both chains intact{also}"
                 ),
             );
         }

@@ -8,7 +8,7 @@
 //! `WSO_SYNC_REQUEST_TIMEOUT_MS` shrink the protocol's 1 s / 300 s / 30 s so
 //! the end-to-end tests run in seconds. Desks never set them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::Args;
@@ -28,6 +28,9 @@ pub struct SyncArgs {
     /// File holding this desk's token (first line)
     #[arg(long, value_name = "FILE")]
     pub token_file: PathBuf,
+    /// The agency's own CA certificate (PEM), trusted besides the public roots
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
     /// Keep going (with backoff) until the outbox is empty and no update is left
     #[arg(long)]
     pub until_empty: bool,
@@ -42,15 +45,57 @@ pub struct SyncArgs {
     pub request_timeout_ms: Option<u64>,
 }
 
-pub fn run(ctx: &Context, args: SyncArgs) -> CliResult {
-    let token = std::fs::read_to_string(&args.token_file).map_err(|e| {
+/// The endpoint as the command line names it: URL, token file, CA file.
+fn endpoint_config(
+    url: &str,
+    token_file: &Path,
+    ca_file: Option<&Path>,
+) -> Result<EndpointConfig, Error> {
+    let token = std::fs::read_to_string(token_file).map_err(|e| {
         Error::invalid(
             "token_file",
-            format!("cannot read {}: {e}", args.token_file.display()),
+            format!("cannot read {}: {e}", token_file.display()),
         )
     })?;
     let token = token.lines().next().unwrap_or_default().trim().to_owned();
-    let mut config = EndpointConfig::new(args.endpoint.clone(), token);
+    let mut config = EndpointConfig::new(url, token);
+    config.ca_file = ca_file.map(Path::to_path_buf);
+    Ok(config)
+}
+
+fn network_runtime() -> Result<tokio::runtime::Runtime, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Sync {
+            message: format!("cannot start the network runtime: {e}"),
+        })
+}
+
+/// `audit verify --endpoint`: this desk's chain against the copy ICE holds.
+/// A difference is a failed verification (exit 1), naming the first seq.
+pub fn compare_with_endpoint(
+    desk: &wso_core::Desk,
+    url: &str,
+    token_file: &Path,
+    ca_file: Option<&Path>,
+) -> Result<sync::Anchor, Error> {
+    let endpoint =
+        Endpoint::new(&endpoint_config(url, token_file, ca_file)?).map_err(Error::from)?;
+    let anchor = network_runtime()?
+        .block_on(sync::anchor::compare(desk, &endpoint, crate::clock_now()))
+        .map_err(Error::from)?;
+    if anchor.matches() {
+        Ok(anchor)
+    } else {
+        Err(Error::Database {
+            message: anchor.describe(),
+        })
+    }
+}
+
+pub fn run(ctx: &Context, args: SyncArgs) -> CliResult {
+    let mut config = endpoint_config(&args.endpoint, &args.token_file, args.ca_file.as_deref())?;
     if let Some(ms) = args.request_timeout_ms {
         config.request_timeout = Duration::from_millis(ms);
         config.connect_timeout = config.connect_timeout.min(config.request_timeout);
@@ -71,12 +116,7 @@ pub fn run(ctx: &Context, args: SyncArgs) -> CliResult {
         ..SyncEnv::default()
     };
     let mut desk = ctx.open()?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::Sync {
-            message: format!("cannot start the network runtime: {e}"),
-        })?;
+    let runtime = network_runtime()?;
     let outcome = runtime.block_on(async {
         let mut session = Session::new(&mut desk, &endpoint, env);
         if args.until_empty {
