@@ -85,6 +85,8 @@ fn without_a_session_every_personal_data_command_is_refused_and_writes_nothing()
                 "2020-01-01",
                 "--expires-on",
                 "2035-01-01",
+                "--authorized-on",
+                "2020-01-02",
                 "--as",
                 "sup",
             ],
