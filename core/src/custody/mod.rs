@@ -4,6 +4,7 @@
 
 pub mod clock;
 pub mod facility;
+pub mod fold;
 pub mod hold;
 pub mod officer;
 pub mod perimeter;

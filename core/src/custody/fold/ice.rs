@@ -1,0 +1,63 @@
+//! What an ICE update does to a hold (sync-protocol.md "Pull ICE updates"):
+//! a scheduled pickup, "release now" (detainer cancelled / warrant withdrawn)
+//! or "ICE says it took custody". A known kind whose details cannot be used
+//! has no effect; it is kept and shown.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value};
+
+use crate::time::{parse_instant, utc_text};
+
+/// Kinds a desk acts on; any other is stored and shown, never dropped.
+pub const KNOWN_UPDATE_KINDS: &[&str] = &[
+    "transfer_scheduled",
+    "detainer_cancelled",
+    "warrant_withdrawn",
+    "custody_assumed",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IceEffect {
+    PickupAt(DateTime<Utc>),
+    /// `detainer_cancelled` or `warrant_withdrawn`: the hold needs release now.
+    ReleaseNow(String),
+    CustodyAssumedBy(String),
+}
+
+impl IceEffect {
+    /// The hold column it sets, and the value as stored.
+    pub fn column(&self) -> (&'static str, String) {
+        match self {
+            IceEffect::PickupAt(t) => ("pickup_at", utc_text(*t)),
+            IceEffect::ReleaseNow(kind) => ("ice_release_kind", kind.clone()),
+            IceEffect::CustodyAssumedBy(who) => ("custody_assumed_by", who.clone()),
+        }
+    }
+}
+
+/// The effect of an update of `kind` with `details`, when it has one.
+pub fn ice_effect(kind: &str, details: &Map<String, Value>) -> Option<IceEffect> {
+    let text = |key: &str| {
+        details
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    match kind {
+        "transfer_scheduled" => {
+            let pickup = parse_instant("pickup_at", text("pickup_at")?).ok()?;
+            Some(IceEffect::PickupAt(pickup))
+        }
+        "detainer_cancelled" | "warrant_withdrawn" => Some(IceEffect::ReleaseNow(kind.to_owned())),
+        "custody_assumed" => Some(IceEffect::CustodyAssumedBy(
+            text("ice_officer")?.chars().take(200).collect(),
+        )),
+        _ => None,
+    }
+}
+
+/// Known kind with usable details: it takes part in "newest wins".
+pub fn usable(kind: &str, details: &Map<String, Value>) -> bool {
+    KNOWN_UPDATE_KINDS.contains(&kind) && ice_effect(kind, details).is_some()
+}
