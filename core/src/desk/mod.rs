@@ -8,6 +8,8 @@ mod booking;
 mod holds;
 mod people;
 mod views;
+mod roster_audit;
+mod verify;
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +26,7 @@ use crate::time::utc_text;
 
 pub use booking::BookingPreview;
 pub use people::{SignedIn, UserRow};
+pub use verify::{PeopleChecked, Verified};
 pub use views::{HoldDetail, HoldSummary};
 
 pub struct Desk {
@@ -196,15 +199,6 @@ impl Desk {
             },
         )?;
         audit::recent(&self.conn, limit)
-    }
-
-    /// Verify both hash chains: sync events and the local audit log.
-    pub fn verify(&self) -> Result<(u64, u64)> {
-        store::integrity_check(&self.conn)?;
-        let events = crate::events::verify_chain(&self.conn)?;
-        let records = audit::verify_chain(&self.conn)?;
-        audit::verify_event_references(&self.conn)?;
-        Ok((events, records))
     }
 
     /// Consistent encrypted copy of the live database (admins).

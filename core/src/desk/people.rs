@@ -357,6 +357,13 @@ impl Desk {
             params![credential, name, trained_on.to_string(), expires_on.to_string(), utc_text(now)],
         )
         .ctx("writing the officer")?;
+        let officer = Officer {
+            credential,
+            name,
+            trained_on,
+            expires_on,
+            active: true,
+        };
         audit::record(
             &tx,
             &desk_id,
@@ -364,19 +371,13 @@ impl Desk {
             Entry {
                 actor: &actor.username,
                 action: "officer.add",
-                target: Some(&credential),
+                target: Some(&officer.credential),
                 outcome: "success",
-                detail: Some(&format!("valid {trained_on} to {expires_on}")),
+                detail: Some(&super::roster_audit::officer_added(&officer)),
             },
         )?;
         tx.commit().ctx("committing the officer")?;
-        Ok(Officer {
-            credential,
-            name,
-            trained_on,
-            expires_on,
-            active: true,
-        })
+        Ok(officer)
     }
 
     pub fn officers(&self) -> Result<Vec<Officer>> {

@@ -157,6 +157,6 @@ mod tests {
             !audit.contains("s3cret"),
             "the token never reaches the audit log"
         );
-        desk.verify().unwrap();
+        desk.verify(now).unwrap();
     }
 }
