@@ -7,9 +7,9 @@
 mod booking;
 mod holds;
 mod people;
-mod views;
 mod roster_audit;
 mod verify;
+mod views;
 
 use std::path::{Path, PathBuf};
 

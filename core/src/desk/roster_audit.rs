@@ -58,7 +58,10 @@ mod tests {
         };
         let read = parse_officer_added(&officer_added(&o)).unwrap();
         assert_eq!(read.name.as_deref(), Some(o.name.as_str()));
-        assert_eq!((read.trained_on, read.expires_on), (o.trained_on, o.expires_on));
+        assert_eq!(
+            (read.trained_on, read.expires_on),
+            (o.trained_on, o.expires_on)
+        );
         let old = parse_officer_added("valid 2020-01-01 to 2035-12-31").unwrap();
         assert_eq!(old.name, None, "records before names were audited");
         assert_eq!(old.expires_on, o.expires_on);

@@ -51,7 +51,13 @@ pub(super) fn check_holds(conn: &Connection, desk_id: &str, facility_id: &str) -
         let text: String = r.get(6).ctx("reading events")?;
         let envelope: Value = serde_json::from_str(&text)
             .map_err(|_| broken(format!("event seq {seq}: its envelope is not JSON")))?;
-        let keys = ["hold_id", "type", "occurred_at", "recorded_at", "recorded_by"];
+        let keys = [
+            "hold_id",
+            "type",
+            "occurred_at",
+            "recorded_at",
+            "recorded_by",
+        ];
         for (i, key) in keys.iter().enumerate() {
             let column: String = r.get(i + 1).ctx("reading events")?;
             if envelope[key].as_str() != Some(column.as_str()) {
@@ -68,7 +74,11 @@ pub(super) fn check_holds(conn: &Connection, desk_id: &str, facility_id: &str) -
             )));
         }
         let mut event = HoldEvent::from_envelope(&envelope).map_err(broken)?;
-        if group.events.last().is_some_and(|g| g.hold_id != event.hold_id) {
+        if group
+            .events
+            .last()
+            .is_some_and(|g| g.hold_id != event.hold_id)
+        {
             holds += check_one_hold(conn, std::mem::take(&mut group))?;
         }
         if let Change::UpdateApplied {

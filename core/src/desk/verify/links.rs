@@ -99,7 +99,9 @@ fn audit_names_events(conn: &Connection) -> Result<HashSet<i64>> {
             .optional()
             .ctx("reading events")?
         else {
-            return Err(bad(&format!("names event seq {event_seq}, which is missing")));
+            return Err(bad(&format!(
+                "names event seq {event_seq}, which is missing"
+            )));
         };
         let [actor, action, target, outcome] = record;
         let second = at.get(..19).map(|s| format!("{s}Z"));

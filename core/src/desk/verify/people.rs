@@ -51,8 +51,7 @@ struct OfficerState {
 }
 
 /// User actions that change nothing `audit verify` compares.
-const USER_ACTIONS_WITHOUT_EFFECT: &[&str] =
-    &["user.password_change", "user.lock", "user.unlock"];
+const USER_ACTIONS_WITHOUT_EFFECT: &[&str] = &["user.password_change", "user.lock", "user.unlock"];
 
 pub(super) fn check_people(conn: &Connection) -> Result<PeopleChecked> {
     let mut users: BTreeMap<String, Standing<UserState>> = BTreeMap::new();
@@ -78,7 +77,10 @@ pub(super) fn check_people(conn: &Connection) -> Result<PeopleChecked> {
                 let (username, role) = if action == "desk.init" {
                     (actor, Some(Role::Admin))
                 } else {
-                    (target.ok_or_else(|| bad("names no user"))?, Role::parse(detail))
+                    (
+                        target.ok_or_else(|| bad("names no user"))?,
+                        Role::parse(detail),
+                    )
                 };
                 let role = role.ok_or_else(|| bad("names no role"))?;
                 if users.contains_key(&username) {
@@ -97,7 +99,10 @@ pub(super) fn check_people(conn: &Connection) -> Result<PeopleChecked> {
                         .rsplit(' ')
                         .next()
                         .and_then(Role::parse)
-                        .map(|role| UserState { role, ..state.clone() }),
+                        .map(|role| UserState {
+                            role,
+                            ..state.clone()
+                        }),
                     (Standing::Known { state, .. }, "user.deactivate") => Some(UserState {
                         active: false,
                         ..state.clone()
@@ -117,7 +122,9 @@ pub(super) fn check_people(conn: &Connection) -> Result<PeopleChecked> {
                 let credential = target.ok_or_else(|| bad("names no credential"))?;
                 let added = parse_officer_added(detail).ok_or_else(|| bad("has no dates"))?;
                 if officers.contains_key(&credential) {
-                    return Err(bad("adds a credential already on the roster, which core refuses"));
+                    return Err(bad(
+                        "adds a credential already on the roster, which core refuses",
+                    ));
                 }
                 let state = OfficerState {
                     trained_on: added.trained_on,
@@ -221,10 +228,18 @@ fn compare_officers(
             ))
         };
         if trained_on != want.trained_on.to_string() {
-            return Err(differs("trained_on", &trained_on, &want.trained_on.to_string()));
+            return Err(differs(
+                "trained_on",
+                &trained_on,
+                &want.trained_on.to_string(),
+            ));
         }
         if expires_on != want.expires_on.to_string() {
-            return Err(differs("expires_on", &expires_on, &want.expires_on.to_string()));
+            return Err(differs(
+                "expires_on",
+                &expires_on,
+                &want.expires_on.to_string(),
+            ));
         }
         if !active {
             return Err(differs("active", "false", "true"));
