@@ -10,7 +10,6 @@
 use std::collections::HashMap;
 
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use wso_core::events::{canonical_json, envelope_hash, GENESIS_HASH};
 use wso_core::Desk;
 
@@ -173,7 +172,8 @@ pub fn rechain_audit(desk: &Desk) {
             "seq": seq, "at": at, "actor": actor, "action": action, "target": target,
             "desk": desk_id, "outcome": outcome, "detail": detail, "prev_hash": prev,
         });
-        let hash = hex::encode(Sha256::digest(canonical_json(&v).as_bytes()));
+        // The same recipe as the events': SHA-256 of the canonical JSON.
+        let hash = envelope_hash(&v);
         conn.execute(
             "INSERT INTO audit (seq, at, actor, action, target, desk, outcome, detail, prev_hash, hash)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
