@@ -77,9 +77,9 @@ pub struct StoredUpdate {
     pub details: Map<String, Value>,
 }
 
-/// The body of `hold.opened`.
+/// The person and warrant as booked: what a supervisor may correct.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Opened {
+pub struct Particulars {
     pub family_name: String,
     pub given_names: String,
     pub date_of_birth: String,
@@ -88,6 +88,12 @@ pub struct Opened {
     pub warrant_form: String,
     pub warrant_number: String,
     pub detainer_number: Option<String>,
+}
+
+/// The body of `hold.opened`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opened {
+    pub particulars: Particulars,
     pub officer_credential: String,
     pub served_at: DateTime<Utc>,
     pub zone_id: String,
@@ -189,14 +195,16 @@ impl HoldEvent {
             "hold.opened" => {
                 let b: OpenedBody = serde_json::from_value(e.body.clone()).map_err(body)?;
                 Change::Opened(Box::new(Opened {
-                    family_name: b.person.family_name,
-                    given_names: b.person.given_names,
-                    date_of_birth: b.person.date_of_birth,
-                    booking_number: b.person.booking_number,
-                    a_number: b.person.a_number,
-                    warrant_form: b.warrant.form,
-                    warrant_number: b.warrant.number,
-                    detainer_number: b.detainer_number,
+                    particulars: Particulars {
+                        family_name: b.person.family_name,
+                        given_names: b.person.given_names,
+                        date_of_birth: b.person.date_of_birth,
+                        booking_number: b.person.booking_number,
+                        a_number: b.person.a_number,
+                        warrant_form: b.warrant.form,
+                        warrant_number: b.warrant.number,
+                        detainer_number: b.detainer_number,
+                    },
                     officer_credential: b.officer_credential,
                     served_at: time("served_at", &b.served_at)?,
                     zone_id: b.zone_id,

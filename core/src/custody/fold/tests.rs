@@ -5,6 +5,9 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Map, Value};
 
 use super::*;
+use crate::custody::clock::Authority;
+use crate::custody::hold::{HoldStatus, ReleaseReason};
+use crate::time::utc_text;
 
 const HOLD: &str = "0193a3c2-0000-7000-8000-0000000000aa";
 const SERVED: &str = "2026-11-27T14:03:00Z";
@@ -38,14 +41,16 @@ fn opened_with(served: &str, deadline: Option<&str>) -> HoldEvent {
         1,
         served,
         Change::Opened(Box::new(Opened {
-            family_name: "Nguyễn".into(),
-            given_names: "Thị Hương".into(),
-            date_of_birth: "1990-04-02".into(),
-            booking_number: "B-1".into(),
-            a_number: Some("A-1".into()),
-            warrant_form: "I-200".into(),
-            warrant_number: "W-1".into(),
-            detainer_number: None,
+            particulars: Particulars {
+                family_name: "Nguyễn".into(),
+                given_names: "Thị Hương".into(),
+                date_of_birth: "1990-04-02".into(),
+                booking_number: "B-1".into(),
+                a_number: Some("A-1".into()),
+                warrant_form: "I-200".into(),
+                warrant_number: "W-1".into(),
+                detainer_number: None,
+            },
             officer_credential: "WSO-1".into(),
             served_at: t(served),
             zone_id: "booking".into(),
@@ -522,7 +527,10 @@ fn acting_on_a_closed_hold_or_a_changed_value_is_a_conflict_not_a_change() {
         Some(ReleaseReason::CourtOrder),
         "the first close stands"
     );
-    assert_eq!(s.given_names, "Huong", "a correction still applies");
+    assert_eq!(
+        s.particulars.given_names, "Huong",
+        "a correction still applies"
+    );
     let seqs: Vec<i64> = s.conflicts.iter().map(|c| c.at.seq).collect();
     assert_eq!(seqs, vec![3, 4, 5]);
 }

@@ -1,0 +1,244 @@
+//! One hold's state, and how each kind of event changes it. The order and
+//! the checks that span events live in the fold itself (`super::fold`).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use super::{
+    ice_effect, Change, Conflict, FoldError, HoldEvent, IceEffect, Opened, Particulars,
+    StoredUpdate,
+};
+use crate::custody::clock::{deadline_for, Authority};
+use crate::custody::hold::{HoldStatus, ReleaseReason};
+use crate::time::{parse_instant, utc_text};
+
+/// One hold as its events make it: every column of the `hold` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HoldState {
+    pub hold_id: String,
+    pub status: HoldStatus,
+    /// As booked, with every correction applied.
+    pub particulars: Particulars,
+    pub officer_credential: String,
+    pub served_at: DateTime<Utc>,
+    pub zone_id: String,
+    pub location: Option<(i64, i64)>,
+    pub inside_perimeter: bool,
+    pub authority: Authority,
+    pub deadline_at: Option<DateTime<Utc>>,
+    pub last_event_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub release_reason: Option<ReleaseReason>,
+    pub release_note: Option<String>,
+    pub ice_officer: Option<String>,
+    pub ice_release_kind: Option<String>,
+    pub custody_assumed_by: Option<String>,
+    pub pickup_at: Option<DateTime<Utc>>,
+    pub conflicts: Vec<Conflict>,
+}
+
+impl HoldState {
+    pub(super) fn opened(e: &HoldEvent, o: &Opened) -> Result<HoldState, FoldError> {
+        if o.deadline_at != deadline_for(o.served_at, o.authority) {
+            return Err(FoldError {
+                at: e.at.clone(),
+                why: "deadline_at is not what core computes from served_at and authority".into(),
+            });
+        }
+        Ok(HoldState {
+            hold_id: e.hold_id.clone(),
+            status: HoldStatus::Open,
+            particulars: o.particulars.clone(),
+            officer_credential: o.officer_credential.clone(),
+            served_at: o.served_at,
+            zone_id: o.zone_id.clone(),
+            location: o.location,
+            // A WSO arrest is booked only inside the perimeter.
+            inside_perimeter: true,
+            authority: o.authority,
+            deadline_at: o.deadline_at,
+            last_event_at: o.served_at,
+            closed_at: None,
+            release_reason: None,
+            release_note: None,
+            ice_officer: None,
+            ice_release_kind: None,
+            custody_assumed_by: None,
+            pickup_at: None,
+            conflicts: Vec::new(),
+        })
+    }
+
+    pub(super) fn apply(&mut self, e: &HoldEvent, change: &Change) -> Result<(), FoldError> {
+        let closing = matches!(
+            change,
+            Change::Moved { .. } | Change::Transferred { .. } | Change::Released { .. }
+        );
+        if closing && self.status != HoldStatus::Open {
+            self.conflicts.push(Conflict {
+                at: e.at.clone(),
+                why: "acts on a hold that was already closed",
+            });
+            return Ok(());
+        }
+        match change {
+            Change::Moved {
+                zone_id,
+                inside_perimeter,
+                moved_at,
+            } => {
+                self.zone_id.clone_from(zone_id);
+                self.inside_perimeter = *inside_perimeter;
+                self.last_event_at = *moved_at;
+            }
+            Change::Transferred {
+                transferred_at,
+                ice_officer,
+            } => {
+                self.status = HoldStatus::Transferred;
+                self.closed_at = Some(*transferred_at);
+                self.ice_officer = Some(ice_officer.clone());
+                self.last_event_at = *transferred_at;
+            }
+            Change::Released {
+                released_at,
+                reason,
+                note,
+            } => {
+                if *reason == ReleaseReason::Other && note.is_none() {
+                    return Err(FoldError {
+                        at: e.at.clone(),
+                        why: "a release for 'other' without a note".into(),
+                    });
+                }
+                self.status = HoldStatus::Released;
+                self.closed_at = Some(*released_at);
+                self.release_reason = Some(*reason);
+                self.release_note.clone_from(note);
+                self.last_event_at = *released_at;
+            }
+            Change::Corrected { field, old, new } => self.correct(e, field, old, new)?,
+            Change::Opened(_) | Change::UpdateApplied { .. } => {}
+        }
+        Ok(())
+    }
+
+    fn correct(
+        &mut self,
+        e: &HoldEvent,
+        field: &str,
+        old: &Option<String>,
+        new: &Option<String>,
+    ) -> Result<(), FoldError> {
+        let bad = |why: &str| FoldError {
+            at: e.at.clone(),
+            why: why.to_owned(),
+        };
+        if old == new {
+            return Err(bad("a correction that changes nothing"));
+        }
+        let p = &mut self.particulars;
+        let current = match field {
+            "person.family_name" => Slot::Required(&mut p.family_name),
+            "person.given_names" => Slot::Required(&mut p.given_names),
+            "person.date_of_birth" => Slot::Required(&mut p.date_of_birth),
+            "person.booking_number" => Slot::Required(&mut p.booking_number),
+            "person.a_number" => Slot::Optional(&mut p.a_number),
+            "warrant.form" => Slot::Required(&mut p.warrant_form),
+            "warrant.number" => Slot::Required(&mut p.warrant_number),
+            "detainer_number" => Slot::Optional(&mut p.detainer_number),
+            _ => return Err(bad("corrects a field core does not let anyone correct")),
+        };
+        let was_current = match &current {
+            Slot::Required(v) => old.as_deref() == Some(v.as_str()),
+            Slot::Optional(v) => old == &**v,
+        };
+        match current {
+            Slot::Required(v) => {
+                *v = new
+                    .clone()
+                    .ok_or_else(|| bad("clears a field that is required"))?
+            }
+            Slot::Optional(v) => v.clone_from(new),
+        }
+        if !was_current {
+            self.conflicts.push(Conflict {
+                at: e.at.clone(),
+                why: "corrects a value the hold no longer had",
+            });
+        }
+        Ok(())
+    }
+
+    /// An older update of a kind does not overwrite a newer one; the first
+    /// "release now" stays (either reason means release).
+    pub(super) fn apply_update(&mut self, u: &StoredUpdate, newest: &HashMap<String, String>) {
+        let Some(effect) = ice_effect(&u.kind, &u.details) else {
+            return;
+        };
+        let superseded = match &effect {
+            IceEffect::ReleaseNow(_) => self.ice_release_kind.is_some(),
+            _ => parse_instant("at", &u.at).is_ok_and(|at| {
+                newest
+                    .get(&u.kind)
+                    .is_some_and(|latest| *latest > utc_text(at))
+            }),
+        };
+        if superseded {
+            return;
+        }
+        match effect {
+            IceEffect::PickupAt(t) => self.pickup_at = Some(t),
+            IceEffect::ReleaseNow(kind) => self.ice_release_kind = Some(kind),
+            IceEffect::CustodyAssumedBy(who) => self.custody_assumed_by = Some(who),
+        }
+    }
+
+    /// Every column of the `hold` table as core stores it (text, integers in
+    /// decimal, booleans 0/1), to compare with a stored row.
+    pub fn columns(&self) -> Vec<(&'static str, Option<String>)> {
+        let t = |d: Option<DateTime<Utc>>| d.map(utc_text);
+        let p = &self.particulars;
+        vec![
+            ("hold_id", Some(self.hold_id.clone())),
+            ("status", Some(self.status.as_str().to_owned())),
+            ("family_name", Some(p.family_name.clone())),
+            ("given_names", Some(p.given_names.clone())),
+            ("date_of_birth", Some(p.date_of_birth.clone())),
+            ("booking_number", Some(p.booking_number.clone())),
+            ("a_number", p.a_number.clone()),
+            ("warrant_form", Some(p.warrant_form.clone())),
+            ("warrant_number", Some(p.warrant_number.clone())),
+            ("detainer_number", p.detainer_number.clone()),
+            ("officer_credential", Some(self.officer_credential.clone())),
+            ("served_at", t(Some(self.served_at))),
+            ("zone_id", Some(self.zone_id.clone())),
+            ("lat_e7", self.location.map(|l| l.0.to_string())),
+            ("lon_e7", self.location.map(|l| l.1.to_string())),
+            (
+                "inside_perimeter",
+                Some(u8::from(self.inside_perimeter).to_string()),
+            ),
+            ("authority", Some(self.authority.as_str().to_owned())),
+            ("deadline_at", t(self.deadline_at)),
+            ("last_event_at", t(Some(self.last_event_at))),
+            ("closed_at", t(self.closed_at)),
+            (
+                "release_reason",
+                self.release_reason.map(|r| r.as_str().to_owned()),
+            ),
+            ("release_note", self.release_note.clone()),
+            ("ice_officer", self.ice_officer.clone()),
+            ("ice_release_kind", self.ice_release_kind.clone()),
+            ("custody_assumed_by", self.custody_assumed_by.clone()),
+            ("pickup_at", t(self.pickup_at)),
+        ]
+    }
+}
+
+/// A correctable field: required text or text that may be absent.
+enum Slot<'a> {
+    Required(&'a mut String),
+    Optional(&'a mut Option<String>),
+}
