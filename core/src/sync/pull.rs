@@ -14,6 +14,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::problem::Problem;
+use crate::custody::fold::{ice_effect, superseded, usable};
 use crate::error::{Result, SqlContext};
 use crate::events::{self, NewEvent};
 use crate::time::{parse_instant, utc_text};
@@ -21,13 +22,6 @@ use crate::time::{parse_instant, utc_text};
 pub const PAGE_LIMIT: u32 = 200;
 pub const RECEIPT_TYPE: &str = "hold.update_applied";
 pub const RECORDED_BY: &str = "system:sync";
-const KNOWN_KINDS: &[&str] = &[
-    "transfer_scheduled",
-    "detainer_cancelled",
-    "warrant_withdrawn",
-    "custody_assumed",
-];
-
 #[derive(Debug, Clone, Deserialize)]
 pub struct Update {
     pub update_id: String,
@@ -131,10 +125,17 @@ fn apply_one(
         .ctx("checking an ICE update's hold")?
         .is_some();
     let at = parse_instant("at", &u.at).ok();
+    let stored_at = at.map(utc_text).unwrap_or_else(|| u.at.clone());
     // A known kind whose details cannot be used is shown like an unknown one.
-    let usable = KNOWN_KINDS.contains(&u.kind.as_str()) && effect(u).is_some();
-    if known_hold && usable && !superseded(tx, u, at)? {
-        if let Some((column, value)) = effect(u) {
+    let usable = usable(&u.kind, &u.details);
+    if let Some(effect) = ice_effect(&u.kind, &u.details).filter(|_| known_hold && usable) {
+        if !superseded(
+            &effect,
+            &stored_at,
+            release_kind_set(tx, u)?,
+            newest_at(tx, u)?.as_deref(),
+        ) {
+            let (column, value) = effect.column();
             let sql = format!("UPDATE hold SET {column} = ?2 WHERE hold_id = ?1");
             tx.execute(&sql, params![u.hold_id, value])
                 .ctx("applying an ICE update to its hold")?;
@@ -147,7 +148,7 @@ fn apply_one(
             u.update_id,
             u.hold_id,
             u.kind,
-            at.map(utc_text).unwrap_or_else(|| u.at.clone()),
+            stored_at,
             serde_json::to_string(&u.details).unwrap_or_else(|_| "{}".into()),
             utc_text(now),
             known_hold,
@@ -171,50 +172,24 @@ fn apply_one(
     Ok(true)
 }
 
-/// The hold column an update sets, and its value.
-fn effect(u: &Update) -> Option<(&'static str, String)> {
-    let text = |key: &str| {
-        u.details
-            .get(key)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-    };
-    match u.kind.as_str() {
-        "transfer_scheduled" => {
-            let pickup = parse_instant("pickup_at", text("pickup_at")?).ok()?;
-            Some(("pickup_at", utc_text(pickup)))
-        }
-        "detainer_cancelled" | "warrant_withdrawn" => Some(("ice_release_kind", u.kind.clone())),
-        "custody_assumed" => Some((
-            "custody_assumed_by",
-            text("ice_officer")?.chars().take(200).collect(),
-        )),
-        _ => None,
-    }
-}
-
-/// An older update of the same kind must not overwrite a newer one. The first
-/// release reason stays: either one means "release now".
-fn superseded(tx: &Transaction<'_>, u: &Update, at: Option<DateTime<Utc>>) -> Result<bool> {
-    if matches!(u.kind.as_str(), "detainer_cancelled" | "warrant_withdrawn") {
-        let set: Option<String> = tx
-            .query_row(
-                "SELECT ice_release_kind FROM hold WHERE hold_id = ?1",
-                [&u.hold_id],
-                |r| r.get(0),
-            )
-            .ctx("reading the hold")?;
-        return Ok(set.is_some());
-    }
-    let Some(at) = at else { return Ok(false) };
-    let latest: Option<String> = tx
+/// Whether the hold already needs release on ICE's word.
+fn release_kind_set(tx: &Transaction<'_>, u: &Update) -> Result<bool> {
+    let set: Option<String> = tx
         .query_row(
-            "SELECT MAX(at) FROM ice_update WHERE hold_id = ?1 AND kind = ?2 AND known_kind = 1",
-            params![u.hold_id, u.kind],
+            "SELECT ice_release_kind FROM hold WHERE hold_id = ?1",
+            [&u.hold_id],
             |r| r.get(0),
         )
-        .ctx("reading earlier ICE updates")?;
-    // Stored `at` texts are RFC 3339 UTC of one width: they sort as instants.
-    Ok(latest.is_some_and(|l| l > utc_text(at)))
+        .ctx("reading the hold")?;
+    Ok(set.is_some())
+}
+
+/// The newest `at` of the usable updates of this kind stored for the hold.
+fn newest_at(tx: &Transaction<'_>, u: &Update) -> Result<Option<String>> {
+    tx.query_row(
+        "SELECT MAX(at) FROM ice_update WHERE hold_id = ?1 AND kind = ?2 AND known_kind = 1",
+        params![u.hold_id, u.kind],
+        |r| r.get(0),
+    )
+    .ctx("reading earlier ICE updates")
 }

@@ -61,3 +61,21 @@ pub fn ice_effect(kind: &str, details: &Map<String, Value>) -> Option<IceEffect>
 pub fn usable(kind: &str, details: &Map<String, Value>) -> bool {
     KNOWN_UPDATE_KINDS.contains(&kind) && ice_effect(kind, details).is_some()
 }
+
+/// Whether an update with this effect, dated `at` (as stored), is older than
+/// what the hold already has: an older update of a kind does not overwrite a
+/// newer one (`newest_at`: the newest stored `at` of its kind for the hold),
+/// and the first "release now" stays (either reason means release).
+pub fn superseded(
+    effect: &IceEffect,
+    at: &str,
+    release_kind_set: bool,
+    newest_at: Option<&str>,
+) -> bool {
+    match effect {
+        IceEffect::ReleaseNow(_) => release_kind_set,
+        // Stored `at` texts are RFC 3339 UTC of one width: they sort as instants.
+        _ => parse_instant("at", at)
+            .is_ok_and(|at| newest_at.is_some_and(|latest| latest > utc_text(at).as_str())),
+    }
+}

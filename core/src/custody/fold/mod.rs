@@ -27,7 +27,7 @@ use std::collections::HashMap;
 use chrono::Duration;
 
 pub use event::{Change, EventRef, HoldEvent, Opened, Particulars, StoredUpdate};
-pub use ice::{ice_effect, usable, IceEffect, KNOWN_UPDATE_KINDS};
+pub use ice::{ice_effect, superseded, usable, IceEffect, KNOWN_UPDATE_KINDS};
 pub use state::HoldState;
 
 use super::hold::CLOCK_SLACK_SECONDS;

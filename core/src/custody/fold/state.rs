@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::{
-    ice_effect, Change, Conflict, FoldError, HoldEvent, IceEffect, Opened, Particulars,
+    ice_effect, superseded, Change, Conflict, FoldError, HoldEvent, IceEffect, Opened, Particulars,
     StoredUpdate,
 };
 use crate::custody::clock::{deadline_for, Authority};
 use crate::custody::hold::{HoldStatus, ReleaseReason};
-use crate::time::{parse_instant, utc_text};
+use crate::time::utc_text;
 
 /// One hold as its events make it: every column of the `hold` table.
 #[derive(Debug, Clone, PartialEq)]
@@ -177,15 +177,8 @@ impl HoldState {
         let Some(effect) = ice_effect(&u.kind, &u.details) else {
             return;
         };
-        let superseded = match &effect {
-            IceEffect::ReleaseNow(_) => self.ice_release_kind.is_some(),
-            _ => parse_instant("at", &u.at).is_ok_and(|at| {
-                newest
-                    .get(&u.kind)
-                    .is_some_and(|latest| *latest > utc_text(at))
-            }),
-        };
-        if superseded {
+        let newest_at = newest.get(&u.kind).map(String::as_str);
+        if superseded(&effect, &u.at, self.ice_release_kind.is_some(), newest_at) {
             return;
         }
         match effect {

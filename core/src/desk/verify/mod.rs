@@ -62,3 +62,45 @@ impl Desk {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::custody::fold::{fold, HoldEvent};
+    use crate::store::migrations;
+
+    /// A column the fold does not rebuild would go unchecked: every column
+    /// of the current schema's hold table must be one the fold gives.
+    #[test]
+    fn the_fold_gives_every_column_of_the_hold_table() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        migrations::migrate(&mut conn).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT name FROM pragma_table_info('hold')")
+            .unwrap();
+        let mut table: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let envelope = serde_json::json!({
+            "seq": 1, "desk_id": "d", "hold_id": "h", "type": "hold.opened",
+            "occurred_at": "2026-11-27T14:03:00Z", "recorded_at": "2026-11-27T14:03:00Z", "recorded_by": "dep",
+            "body": {
+                "person": {"family_name": "F", "given_names": "G", "date_of_birth": "1990-04-02", "booking_number": "B", "a_number": null},
+                "warrant": {"form": "I-200", "number": "W"}, "detainer_number": null, "officer_credential": "WSO-1",
+                "served_at": "2026-11-27T14:03:00Z", "zone_id": "booking", "location": null,
+                "authority": "wso_48h", "deadline_at": "2026-11-29T14:03:00Z",
+            },
+        });
+        let event = HoldEvent::from_envelope(&envelope).unwrap();
+        let state = fold(vec![event]).unwrap().state.unwrap();
+        let mut folded: Vec<String> = state
+            .columns()
+            .into_iter()
+            .map(|(c, _)| c.to_owned())
+            .collect();
+        table.sort();
+        folded.sort();
+        assert_eq!(table, folded);
+    }
+}
