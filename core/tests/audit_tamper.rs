@@ -138,6 +138,8 @@ fn a_full_history_verifies_and_says_what_it_checked() {
             &now_plus(0),
             "--ice-officer",
             "ERO 4411",
+            "--destination",
+            "Krome",
             "--as",
             "dep",
             "--json",

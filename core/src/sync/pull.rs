@@ -127,7 +127,12 @@ fn apply_one(
     let at = parse_instant("at", &u.at).ok();
     let stored_at = at.map(utc_text).unwrap_or_else(|| u.at.clone());
     // A known kind whose details cannot be used is shown like an unknown one.
-    let usable = usable(&u.kind, &u.details);
+    let usable = if u.kind == "authorization_withdrawn" {
+        // About the roster, not a hold: applied here, once, with the receipt below.
+        crate::desk::withdrawn_by_ice(tx, &u.update_id, &u.details)?
+    } else {
+        usable(&u.kind, &u.details)
+    };
     if let Some(effect) = ice_effect(&u.kind, &u.details).filter(|_| known_hold && usable) {
         if !superseded(
             &effect,

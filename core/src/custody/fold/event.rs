@@ -5,12 +5,14 @@
 //! "no effect".
 
 use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::FoldError;
 use crate::custody::clock::Authority;
 use crate::custody::hold::ReleaseReason;
+use crate::wire;
 
 /// Which event: the desk that recorded it and its place in that desk's chain.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -48,6 +50,8 @@ pub enum Change {
     Transferred {
         transferred_at: DateTime<Utc>,
         ice_officer: String,
+        destination: Option<String>,
+        note: Option<String>,
     },
     Released {
         released_at: DateTime<Utc>,
@@ -66,6 +70,30 @@ pub enum Change {
         kind: String,
         update: Option<StoredUpdate>,
     },
+    IceNotified {
+        method: String,
+        to: String,
+        notified_at: DateTime<Utc>,
+    },
+    PlacedUnderAgreement {
+        agreement: AgreementTerms,
+        at: DateTime<Utc>,
+        deadline_at: Option<DateTime<Utc>>,
+    },
+    ClaimRecorded {
+        claim_id: String,
+        claimed_at: DateTime<Utc>,
+    },
+    ClaimReported {
+        claim_id: String,
+        reported_at: DateTime<Utc>,
+    },
+    Incident {
+        incident_id: String,
+    },
+    IncidentReviewed {
+        incident_id: String,
+    },
 }
 
 /// An ICE update as the desk stored it when it applied it (`ice_update`).
@@ -75,6 +103,9 @@ pub struct StoredUpdate {
     /// As stored: RFC 3339 UTC when it parsed, else the text as received.
     pub at: String,
     pub details: Map<String, Value>,
+    /// As stored; the fold recomputes it except for roster kinds, whose use
+    /// depended on the roster when the update arrived.
+    pub known_kind: bool,
 }
 
 /// The person and warrant as booked: what a supervisor may correct.
@@ -90,6 +121,13 @@ pub struct Particulars {
     pub detainer_number: Option<String>,
 }
 
+/// The agreement a hold is held under, as far as the clock needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgreementTerms {
+    pub id: String,
+    pub hold_limit_hours: Option<u32>,
+}
+
 /// The body of `hold.opened`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Opened {
@@ -100,6 +138,14 @@ pub struct Opened {
     pub location: Option<(i64, i64)>,
     pub authority: Authority,
     pub deadline_at: Option<DateTime<Utc>>,
+    /// None in a v1 body (booked before the criminal release was recorded).
+    pub criminal_release_at: Option<DateTime<Utc>>,
+    pub criminal_release_basis: Option<String>,
+    pub ice_supervisor: Option<String>,
+    pub language: Option<String>,
+    pub interpreter: Option<String>,
+    pub interpreter_declined: bool,
+    pub agreement: Option<AgreementTerms>,
 }
 
 #[derive(Deserialize)]
@@ -115,63 +161,11 @@ struct Envelope {
     body: Value,
 }
 
-#[derive(Deserialize)]
-struct OpenedBody {
-    person: PersonBody,
-    warrant: WarrantBody,
-    detainer_number: Option<String>,
-    officer_credential: String,
-    served_at: String,
-    zone_id: String,
-    location: Option<LocationBody>,
-    authority: String,
-    deadline_at: Option<String>,
-}
-#[derive(Deserialize)]
-struct PersonBody {
-    family_name: String,
-    given_names: String,
-    date_of_birth: String,
-    booking_number: String,
-    a_number: Option<String>,
-}
-#[derive(Deserialize)]
-struct WarrantBody {
-    form: String,
-    number: String,
-}
-#[derive(Deserialize)]
-struct LocationBody {
-    lat_e7: i64,
-    lon_e7: i64,
-}
-#[derive(Deserialize)]
-struct MovedBody {
-    zone_id: String,
-    inside_perimeter: bool,
-    moved_at: String,
-}
-#[derive(Deserialize)]
-struct TransferredBody {
-    transferred_at: String,
-    ice_officer: String,
-}
-#[derive(Deserialize)]
-struct ReleasedBody {
-    released_at: String,
-    reason: String,
-    note: Option<String>,
-}
-#[derive(Deserialize)]
-struct CorrectedBody {
-    field: String,
-    old: Option<String>,
-    new: Option<String>,
-}
-#[derive(Deserialize)]
-struct ReceiptBody {
-    update_id: String,
-    kind: String,
+fn terms(a: wire::AgreementRef) -> AgreementTerms {
+    AgreementTerms {
+        id: a.id,
+        hold_limit_hours: a.hold_limit_hours,
+    }
 }
 
 impl HoldEvent {
@@ -189,11 +183,13 @@ impl HoldEvent {
         let time = |field: &str, text: &str| {
             instant(text).ok_or_else(|| bad(format!("`{field}` is not an RFC 3339 time")))
         };
-        let body =
-            |err: serde_json::Error| bad(format!("the {} body is malformed ({err})", e.kind));
+        fn read<B: DeserializeOwned>(e: &Envelope) -> Result<B, String> {
+            serde_json::from_value(e.body.clone())
+                .map_err(|err| format!("the {} body is malformed ({err})", e.kind))
+        }
         let change = match e.kind.as_str() {
             "hold.opened" => {
-                let b: OpenedBody = serde_json::from_value(e.body.clone()).map_err(body)?;
+                let b: wire::HoldOpened = read(&e).map_err(bad)?;
                 Change::Opened(Box::new(Opened {
                     particulars: Particulars {
                         family_name: b.person.family_name,
@@ -206,40 +202,47 @@ impl HoldEvent {
                         detainer_number: b.detainer_number,
                     },
                     officer_credential: b.officer_credential,
-                    served_at: time("served_at", &b.served_at)?,
+                    served_at: b.served_at,
                     zone_id: b.zone_id,
                     location: b.location.map(|l| (l.lat_e7, l.lon_e7)),
-                    authority: Authority::parse(&b.authority)
-                        .ok_or_else(|| bad("`authority` is not wso_48h or igsa".into()))?,
-                    deadline_at: b.deadline_at.map(|d| time("deadline_at", &d)).transpose()?,
+                    authority: b.authority,
+                    deadline_at: b.deadline_at,
+                    criminal_release_at: b.criminal_release_at,
+                    criminal_release_basis: b.criminal_release_basis.map(|c| c.as_str().to_owned()),
+                    ice_supervisor: b.ice_supervisor,
+                    language: b.language,
+                    interpreter: b.interpreter,
+                    interpreter_declined: b.interpreter_declined,
+                    agreement: b.agreement.map(terms),
                 }))
             }
             "hold.moved" => {
-                let b: MovedBody = serde_json::from_value(e.body.clone()).map_err(body)?;
+                let b: wire::HoldMoved = read(&e).map_err(bad)?;
                 Change::Moved {
                     zone_id: b.zone_id,
                     inside_perimeter: b.inside_perimeter,
-                    moved_at: time("moved_at", &b.moved_at)?,
+                    moved_at: b.moved_at,
                 }
             }
             "hold.transferred" => {
-                let b: TransferredBody = serde_json::from_value(e.body.clone()).map_err(body)?;
+                let b: wire::HoldTransferred = read(&e).map_err(bad)?;
                 Change::Transferred {
-                    transferred_at: time("transferred_at", &b.transferred_at)?,
+                    transferred_at: b.transferred_at,
                     ice_officer: b.ice_officer,
+                    destination: b.destination,
+                    note: b.note,
                 }
             }
             "hold.released" => {
-                let b: ReleasedBody = serde_json::from_value(e.body.clone()).map_err(body)?;
+                let b: wire::HoldReleased = read(&e).map_err(bad)?;
                 Change::Released {
-                    released_at: time("released_at", &b.released_at)?,
-                    reason: ReleaseReason::parse(&b.reason)
-                        .ok_or_else(|| bad("`reason` is not a release reason".into()))?,
+                    released_at: b.released_at,
+                    reason: b.reason,
                     note: b.note,
                 }
             }
             "hold.corrected" => {
-                let b: CorrectedBody = serde_json::from_value(e.body.clone()).map_err(body)?;
+                let b: wire::HoldCorrected = read(&e).map_err(bad)?;
                 Change::Corrected {
                     field: b.field,
                     old: b.old,
@@ -247,11 +250,53 @@ impl HoldEvent {
                 }
             }
             "hold.update_applied" => {
-                let b: ReceiptBody = serde_json::from_value(e.body.clone()).map_err(body)?;
+                let b: wire::UpdateApplied = read(&e).map_err(bad)?;
                 Change::UpdateApplied {
                     update_id: b.update_id,
                     kind: b.kind,
                     update: None,
+                }
+            }
+            "hold.ice_notified" => {
+                let b: wire::IceNotified = read(&e).map_err(bad)?;
+                Change::IceNotified {
+                    method: b.method.as_str().to_owned(),
+                    to: b.to,
+                    notified_at: b.notified_at,
+                }
+            }
+            "hold.placed_under_agreement" => {
+                let b: wire::PlacedUnderAgreement = read(&e).map_err(bad)?;
+                Change::PlacedUnderAgreement {
+                    agreement: terms(b.agreement),
+                    at: b.at,
+                    deadline_at: b.deadline_at,
+                }
+            }
+            "hold.citizenship_claim_recorded" => {
+                let b: wire::CitizenshipClaimRecorded = read(&e).map_err(bad)?;
+                Change::ClaimRecorded {
+                    claim_id: b.claim_id,
+                    claimed_at: b.claimed_at,
+                }
+            }
+            "hold.citizenship_claim_reported" => {
+                let b: wire::CitizenshipClaimReported = read(&e).map_err(bad)?;
+                Change::ClaimReported {
+                    claim_id: b.claim_id,
+                    reported_at: b.reported_at,
+                }
+            }
+            "hold.incident" => {
+                let b: wire::Incident = read(&e).map_err(bad)?;
+                Change::Incident {
+                    incident_id: b.incident_id,
+                }
+            }
+            "hold.incident_reviewed" => {
+                let b: wire::IncidentReviewed = read(&e).map_err(bad)?;
+                Change::IncidentReviewed {
+                    incident_id: b.incident_id,
                 }
             }
             other => return Err(bad(format!("`{other}` is not an event type core writes"))),
@@ -270,16 +315,49 @@ impl HoldEvent {
         })
     }
 
-    /// The instant the body itself names for a custody change (served, moved,
-    /// transferred, released), which must be the envelope's `occurred_at`.
+    /// The instant the body itself names, which must be the envelope's
+    /// `occurred_at`.
     pub fn body_time(&self) -> Option<DateTime<Utc>> {
         match &self.change {
             Change::Opened(o) => Some(o.served_at),
             Change::Moved { moved_at, .. } => Some(*moved_at),
             Change::Transferred { transferred_at, .. } => Some(*transferred_at),
             Change::Released { released_at, .. } => Some(*released_at),
-            Change::Corrected { .. } | Change::UpdateApplied { .. } => None,
+            Change::IceNotified { notified_at, .. } => Some(*notified_at),
+            Change::PlacedUnderAgreement { at, .. } => Some(*at),
+            Change::ClaimRecorded { claimed_at, .. } => Some(*claimed_at),
+            Change::ClaimReported { reported_at, .. } => Some(*reported_at),
+            Change::Corrected { .. }
+            | Change::UpdateApplied { .. }
+            | Change::Incident { .. }
+            | Change::IncidentReviewed { .. } => None,
         }
+    }
+
+    /// The time of a change core holds to "not before the hold's previous
+    /// event" and records as `last_event_at`: booking, move, close,
+    /// agreement, a typed notice to ICE, a claim heard.
+    pub fn custody_time(&self) -> Option<DateTime<Utc>> {
+        match &self.change {
+            Change::Opened(_)
+            | Change::Moved { .. }
+            | Change::Transferred { .. }
+            | Change::Released { .. }
+            | Change::PlacedUnderAgreement { .. }
+            | Change::IceNotified { .. }
+            | Change::ClaimRecorded { .. } => self.body_time(),
+            _ => None,
+        }
+    }
+
+    /// Recorded at the moment it happened: corrections, receipts, reviews.
+    pub fn recorded_when_it_happened(&self) -> bool {
+        matches!(
+            self.change,
+            Change::Corrected { .. }
+                | Change::UpdateApplied { .. }
+                | Change::IncidentReviewed { .. }
+        )
     }
 }
 

@@ -14,12 +14,19 @@ pub const KNOWN_UPDATE_KINDS: &[&str] = &[
     "detainer_cancelled",
     "warrant_withdrawn",
     "custody_assumed",
+    "release_authorized",
+    "authorization_withdrawn",
 ];
+
+/// Kinds about the officer roster, not a hold: whether one was usable
+/// depends on the roster when it arrived, so the stored flag is kept.
+pub const ROSTER_UPDATE_KINDS: &[&str] = &["authorization_withdrawn"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum IceEffect {
     PickupAt(DateTime<Utc>),
-    /// `detainer_cancelled` or `warrant_withdrawn`: the hold needs release now.
+    /// `detainer_cancelled`, `warrant_withdrawn` or `release_authorized`:
+    /// the hold needs release now.
     ReleaseNow(String),
     CustodyAssumedBy(String),
 }
@@ -49,7 +56,9 @@ pub fn ice_effect(kind: &str, details: &Map<String, Value>) -> Option<IceEffect>
             let pickup = parse_instant("pickup_at", text("pickup_at")?).ok()?;
             Some(IceEffect::PickupAt(pickup))
         }
-        "detainer_cancelled" | "warrant_withdrawn" => Some(IceEffect::ReleaseNow(kind.to_owned())),
+        "detainer_cancelled" | "warrant_withdrawn" | "release_authorized" => {
+            Some(IceEffect::ReleaseNow(kind.to_owned()))
+        }
         "custody_assumed" => Some(IceEffect::CustodyAssumedBy(
             text("ice_officer")?.chars().take(200).collect(),
         )),

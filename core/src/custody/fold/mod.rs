@@ -26,8 +26,8 @@ use std::collections::HashMap;
 
 use chrono::Duration;
 
-pub use event::{Change, EventRef, HoldEvent, Opened, Particulars, StoredUpdate};
-pub use ice::{ice_effect, superseded, usable, IceEffect, KNOWN_UPDATE_KINDS};
+pub use event::{AgreementTerms, Change, EventRef, HoldEvent, Opened, Particulars, StoredUpdate};
+pub use ice::{ice_effect, superseded, usable, IceEffect, KNOWN_UPDATE_KINDS, ROSTER_UPDATE_KINDS};
 pub use state::HoldState;
 
 use super::hold::CLOCK_SLACK_SECONDS;
@@ -82,6 +82,11 @@ pub const PERSONAL_COLUMNS: &[&str] = &[
     "release_note",
     "ice_officer",
     "custody_assumed_by",
+    "ice_supervisor",
+    "language",
+    "interpreter",
+    "ice_notified_to",
+    "destination",
 ];
 
 /// The order of a hold's events, the same on every desk: `occurred_at`, then
@@ -133,7 +138,11 @@ pub fn fold(mut events: Vec<HoldEvent>) -> Result<Folded, FoldError> {
                 if &update.kind != kind {
                     return Err(bad("names another kind than the ICE update stored"));
                 }
-                let usable = usable(&update.kind, &update.details);
+                let usable = if ROSTER_UPDATE_KINDS.contains(&update.kind.as_str()) {
+                    update.known_kind
+                } else {
+                    usable(&update.kind, &update.details)
+                };
                 if let Some(s) = s.as_mut().filter(|_| usable) {
                     s.apply_update(update, &newest);
                 }
@@ -165,14 +174,13 @@ fn check_times(e: &HoldEvent) -> Result<(), FoldError> {
         at: e.at.clone(),
         why: why.to_owned(),
     };
+    let late = e.occurred_at > e.recorded_at + Duration::seconds(CLOCK_SLACK_SECONDS);
     match e.body_time() {
         Some(t) if t != e.occurred_at => Err(bad("the time in its body is not its occurred_at")),
-        Some(_) if e.occurred_at > e.recorded_at + Duration::seconds(CLOCK_SLACK_SECONDS) => {
-            Err(bad("occurred_at lies after it was recorded"))
-        }
-        None if e.occurred_at != e.recorded_at => Err(bad(
-            "occurred_at of a correction or receipt is not its recorded_at",
+        _ if e.recorded_when_it_happened() && e.occurred_at != e.recorded_at => Err(bad(
+            "occurred_at of a correction, receipt or review is not its recorded_at",
         )),
+        _ if late => Err(bad("occurred_at lies after it was recorded")),
         _ => Ok(()),
     }
 }

@@ -3,14 +3,15 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use super::{
-    ice_effect, superseded, Change, Conflict, FoldError, HoldEvent, IceEffect, Opened, Particulars,
-    StoredUpdate,
+    ice_effect, superseded, AgreementTerms, Change, Conflict, FoldError, HoldEvent, IceEffect,
+    Opened, Particulars, StoredUpdate,
 };
-use crate::custody::clock::{deadline_for, Authority};
+use crate::custody::clock::{Authority, HOLD_LIMIT_SECONDS};
 use crate::custody::hold::{HoldStatus, ReleaseReason};
+use crate::custody::service::anchor;
 use crate::time::utc_text;
 
 /// One hold as its events make it: every column of the `hold` table.
@@ -35,16 +36,63 @@ pub struct HoldState {
     pub ice_release_kind: Option<String>,
     pub custody_assumed_by: Option<String>,
     pub pickup_at: Option<DateTime<Utc>>,
+    pub criminal_release_at: Option<DateTime<Utc>>,
+    pub criminal_release_basis: Option<String>,
+    pub ice_supervisor: Option<String>,
+    pub language: Option<String>,
+    pub interpreter: Option<String>,
+    pub interpreter_declined: bool,
+    pub agreement_id: Option<String>,
+    /// The first notice to ICE recorded as an event (a notice by sync has
+    /// none: `audit verify` accepts it for an acknowledged booking).
+    pub ice_notified_at: Option<DateTime<Utc>>,
+    pub ice_notice_method: Option<String>,
+    pub ice_notified_to: Option<String>,
+    pub destination: Option<String>,
     pub conflicts: Vec<Conflict>,
+    /// The clock's anchor, for an agreement placed later.
+    pub anchor: DateTime<Utc>,
+}
+
+/// The id of the standing agreement of an IGSA facility (schema 4).
+pub const STANDING_IGSA: &str = "igsa";
+
+/// The clock's anchor: the earlier of service and criminal release (a hold
+/// booked before the release was recorded runs from service).
+fn anchor_of(o: &Opened) -> DateTime<Utc> {
+    o.criminal_release_at
+        .map_or(o.served_at, |r| anchor(o.served_at, r))
+}
+
+/// Core's deadline rule: the anchor plus 48 hours, or plus the agreement's
+/// limit (none when it has none); a v1 IGSA hold has none.
+fn deadline_rule(
+    anchor: DateTime<Utc>,
+    authority: Authority,
+    agreement: Option<&AgreementTerms>,
+) -> Option<DateTime<Utc>> {
+    match (agreement, authority) {
+        (Some(a), _) => a
+            .hold_limit_hours
+            .map(|h| anchor + Duration::seconds(i64::from(h) * 3600)),
+        (None, Authority::Igsa) => None,
+        (None, Authority::Wso48h) => Some(anchor + Duration::seconds(HOLD_LIMIT_SECONDS)),
+    }
 }
 
 impl HoldState {
     pub(super) fn opened(e: &HoldEvent, o: &Opened) -> Result<HoldState, FoldError> {
-        if o.deadline_at != deadline_for(o.served_at, o.authority) {
-            return Err(FoldError {
-                at: e.at.clone(),
-                why: "deadline_at is not what core computes from served_at and authority".into(),
-            });
+        let bad = |why: &str| FoldError {
+            at: e.at.clone(),
+            why: why.into(),
+        };
+        if o.deadline_at != deadline_rule(anchor_of(o), o.authority, o.agreement.as_ref()) {
+            return Err(bad(
+                "deadline_at is not what core computes from the anchor and the agreement",
+            ));
+        }
+        if o.agreement.is_some() && o.authority != Authority::Igsa {
+            return Err(bad("held under an agreement but not under its authority"));
         }
         Ok(HoldState {
             hold_id: e.hold_id.clone(),
@@ -66,22 +114,44 @@ impl HoldState {
             ice_release_kind: None,
             custody_assumed_by: None,
             pickup_at: None,
+            criminal_release_at: o.criminal_release_at,
+            criminal_release_basis: o.criminal_release_basis.clone(),
+            ice_supervisor: o.ice_supervisor.clone(),
+            language: o.language.clone(),
+            interpreter: o.interpreter.clone(),
+            interpreter_declined: o.interpreter_declined,
+            // Schema 4 put the IGSA holds booked before it under the standing
+            // `igsa` agreement.
+            agreement_id: match (&o.agreement, o.authority) {
+                (Some(a), _) => Some(a.id.clone()),
+                (None, Authority::Igsa) => Some(STANDING_IGSA.to_owned()),
+                (None, Authority::Wso48h) => None,
+            },
+            ice_notified_at: None,
+            ice_notice_method: None,
+            ice_notified_to: None,
+            destination: None,
             conflicts: Vec::new(),
+            anchor: anchor_of(o),
         })
     }
 
     pub(super) fn apply(&mut self, e: &HoldEvent, change: &Change) -> Result<(), FoldError> {
-        let closing = matches!(
-            change,
-            Change::Moved { .. } | Change::Transferred { .. } | Change::Released { .. }
-        );
-        if closing && self.status != HoldStatus::Open {
+        let bad = |why: &str| FoldError {
+            at: e.at.clone(),
+            why: why.into(),
+        };
+        if e.custody_time().is_some() && self.status != HoldStatus::Open {
             self.conflicts.push(Conflict {
                 at: e.at.clone(),
                 why: "acts on a hold that was already closed",
             });
             return Ok(());
         }
+        // A close after the deadline needs a note saying why (agreement.md s5).
+        let late_close = |at: &DateTime<Utc>, note: &Option<String>| {
+            self.deadline_at.is_some_and(|d| *at > d) && note.is_none()
+        };
         match change {
             Change::Moved {
                 zone_id,
@@ -95,10 +165,17 @@ impl HoldState {
             Change::Transferred {
                 transferred_at,
                 ice_officer,
+                destination,
+                note,
             } => {
+                if late_close(transferred_at, note) {
+                    return Err(bad("a transfer after the deadline without a note"));
+                }
                 self.status = HoldStatus::Transferred;
                 self.closed_at = Some(*transferred_at);
                 self.ice_officer = Some(ice_officer.clone());
+                self.destination.clone_from(destination);
+                self.release_note.clone_from(note);
                 self.last_event_at = *transferred_at;
             }
             Change::Released {
@@ -107,10 +184,10 @@ impl HoldState {
                 note,
             } => {
                 if *reason == ReleaseReason::Other && note.is_none() {
-                    return Err(FoldError {
-                        at: e.at.clone(),
-                        why: "a release for 'other' without a note".into(),
-                    });
+                    return Err(bad("a release for 'other' without a note"));
+                }
+                if late_close(released_at, note) {
+                    return Err(bad("a release after the deadline without a note"));
                 }
                 self.status = HoldStatus::Released;
                 self.closed_at = Some(*released_at);
@@ -118,8 +195,43 @@ impl HoldState {
                 self.release_note.clone_from(note);
                 self.last_event_at = *released_at;
             }
+            Change::PlacedUnderAgreement {
+                agreement,
+                at,
+                deadline_at,
+            } => {
+                if *deadline_at != deadline_rule(self.anchor, Authority::Igsa, Some(agreement)) {
+                    return Err(bad(
+                        "deadline_at is not what core computes from the anchor and the agreement",
+                    ));
+                }
+                self.authority = Authority::Igsa;
+                self.agreement_id = Some(agreement.id.clone());
+                self.deadline_at = *deadline_at;
+                self.last_event_at = *at;
+            }
+            Change::IceNotified {
+                method,
+                to,
+                notified_at,
+            } => {
+                self.last_event_at = *notified_at;
+                // The first notice stands; later ones are history only.
+                if self.ice_notified_at.is_none() {
+                    self.ice_notified_at = Some(*notified_at);
+                    self.ice_notice_method = Some(method.clone());
+                    self.ice_notified_to = Some(to.clone());
+                }
+            }
+            Change::ClaimRecorded { claimed_at, .. } => self.last_event_at = *claimed_at,
             Change::Corrected { field, old, new } => self.correct(e, field, old, new)?,
-            Change::Opened(_) | Change::UpdateApplied { .. } => {}
+            // Claims and incidents live in their own tables; receipts are
+            // folded by `fold` with the update they name.
+            Change::Opened(_)
+            | Change::UpdateApplied { .. }
+            | Change::ClaimReported { .. }
+            | Change::Incident { .. }
+            | Change::IncidentReviewed { .. } => {}
         }
         Ok(())
     }
@@ -226,6 +338,23 @@ impl HoldState {
             ("ice_release_kind", self.ice_release_kind.clone()),
             ("custody_assumed_by", self.custody_assumed_by.clone()),
             ("pickup_at", t(self.pickup_at)),
+            ("criminal_release_at", t(self.criminal_release_at)),
+            (
+                "criminal_release_basis",
+                self.criminal_release_basis.clone(),
+            ),
+            ("ice_supervisor", self.ice_supervisor.clone()),
+            ("language", self.language.clone()),
+            ("interpreter", self.interpreter.clone()),
+            (
+                "interpreter_declined",
+                Some(u8::from(self.interpreter_declined).to_string()),
+            ),
+            ("agreement_id", self.agreement_id.clone()),
+            ("ice_notified_at", t(self.ice_notified_at)),
+            ("ice_notice_method", self.ice_notice_method.clone()),
+            ("ice_notified_to", self.ice_notified_to.clone()),
+            ("destination", self.destination.clone()),
         ]
     }
 }

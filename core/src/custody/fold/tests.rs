@@ -57,6 +57,13 @@ fn opened_with(served: &str, deadline: Option<&str>) -> HoldEvent {
             location: Some((279_000_000, -827_500_000)),
             authority: Authority::Wso48h,
             deadline_at: deadline.map(t),
+            criminal_release_at: Some(t(served)),
+            criminal_release_basis: Some("bond".into()),
+            ice_supervisor: Some("SDDO Ramos".into()),
+            language: None,
+            interpreter: None,
+            interpreter_declined: false,
+            agreement: None,
         })),
     )
 }
@@ -113,6 +120,7 @@ fn receipt(seq: i64, applied: &str, kind: &str, at: &str, details: Value) -> Hol
                 kind: kind.into(),
                 at: at.into(),
                 details,
+                known_kind: false,
             }),
         },
     )
@@ -179,6 +187,8 @@ fn histories_fold_to_the_row_core_writes() {
                     Change::Transferred {
                         transferred_at: t(&later(60)),
                         ice_officer: "Officer Díaz".into(),
+                        destination: Some("Krome".into()),
+                        note: None,
                     },
                 ),
             ],
@@ -187,6 +197,7 @@ fn histories_fold_to_the_row_core_writes() {
                 ("ice_officer", Some("Officer Díaz")),
                 ("closed_at", Some("2026-11-27T14:04:00Z")),
                 ("release_reason", None),
+                ("destination", Some("Krome")),
             ],
         ),
         (
@@ -592,5 +603,5 @@ fn envelopes_parse_into_events_and_unknown_types_are_refused() {
     let mut malformed = envelope;
     malformed["body"]["moved_at"] = json!("yesterday");
     let err = HoldEvent::from_envelope(&malformed).unwrap_err();
-    assert!(err.why.contains("moved_at"), "{err}");
+    assert!(err.why.contains("hold.moved body is malformed"), "{err}");
 }

@@ -14,9 +14,14 @@ use rusqlite::Connection;
 use serde_json::{Map, Value};
 
 use super::broken;
+use crate::custody::duties::NoticeMethod;
 use crate::custody::fold::{fold, Change, HoldEvent, HoldState, StoredUpdate, PERSONAL_COLUMNS};
+use crate::desk::duties::SYNC_NOTICE_TO;
 use crate::error::{Result, SqlContext};
 use crate::time::utc_text;
+
+/// The hold's notice to ICE, which a sync acknowledgement may set.
+const NOTICE_COLUMNS: &[&str] = &["ice_notified_at", "ice_notice_method", "ice_notified_to"];
 
 /// An `ice_update` row: the update as received and what the desk noted.
 struct UpdateRow {
@@ -37,6 +42,13 @@ struct Group {
 /// Every hold's events against its row; returns the number of holds checked.
 pub(super) fn check_holds(conn: &Connection, desk_id: &str, facility_id: &str) -> Result<u64> {
     let mut updates = stored_updates(conn)?;
+    let acked: i64 = conn
+        .query_row(
+            "SELECT acked_seq FROM sync_state WHERE singleton = 1",
+            [],
+            |r| r.get(0),
+        )
+        .ctx("reading the sync state")?;
     let mut stmt = conn
         .prepare(
             "SELECT seq, hold_id, type, occurred_at, recorded_at, recorded_by, envelope
@@ -79,7 +91,7 @@ pub(super) fn check_holds(conn: &Connection, desk_id: &str, facility_id: &str) -
             .last()
             .is_some_and(|g| g.hold_id != event.hold_id)
         {
-            holds += check_one_hold(conn, std::mem::take(&mut group))?;
+            holds += check_one_hold(conn, std::mem::take(&mut group), acked)?;
         }
         if let Change::UpdateApplied {
             update_id, update, ..
@@ -102,7 +114,7 @@ pub(super) fn check_holds(conn: &Connection, desk_id: &str, facility_id: &str) -
         }
         group.events.push(event);
     }
-    holds += check_one_hold(conn, group)?;
+    holds += check_one_hold(conn, group, acked)?;
     if let Some(id) = updates.keys().min() {
         return Err(broken(format!(
             "ICE update {id} is stored but no event records receiving it"
@@ -124,7 +136,7 @@ pub(super) fn check_holds(conn: &Connection, desk_id: &str, facility_id: &str) -
     Ok(holds)
 }
 
-fn check_one_hold(conn: &Connection, group: Group) -> Result<u64> {
+fn check_one_hold(conn: &Connection, group: Group, acked: i64) -> Result<u64> {
     let Some(first) = group.events.first() else {
         return Ok(0);
     };
@@ -132,8 +144,12 @@ fn check_one_hold(conn: &Connection, group: Group) -> Result<u64> {
     // One desk's custody times never run backwards: core refuses a time
     // before the hold's previous event.
     let mut last: Option<DateTime<Utc>> = None;
+    let mut opened_seq = 0;
     for e in &group.events {
-        if e.body_time().is_some() {
+        if matches!(e.change, Change::Opened(_)) {
+            opened_seq = e.at.seq;
+        }
+        if e.custody_time().is_some() {
             if last.is_some_and(|l| e.occurred_at < l) {
                 return Err(broken(format!(
                     "event seq {}: its time lies before the hold's previous event, which core refuses",
@@ -161,12 +177,17 @@ fn check_one_hold(conn: &Connection, group: Group) -> Result<u64> {
             c.at, c.why
         )));
     }
-    compare_row(conn, &hold_id, &state)?;
+    compare_row(conn, &hold_id, &state, opened_seq <= acked)?;
     Ok(1)
 }
 
 /// The stored row, column by column, against the fold.
-fn compare_row(conn: &Connection, hold_id: &str, state: &HoldState) -> Result<()> {
+fn compare_row(
+    conn: &Connection,
+    hold_id: &str,
+    state: &HoldState,
+    booking_acknowledged: bool,
+) -> Result<()> {
     let mut stmt = conn
         .prepare_cached("SELECT * FROM hold WHERE hold_id = ?1")
         .ctx("reading the hold")?;
@@ -187,7 +208,15 @@ fn compare_row(conn: &Connection, hold_id: &str, state: &HoldState) -> Result<()
         };
         stored.insert(name.as_str(), value);
     }
+    // The endpoint's acknowledgement of a booking is the notice to ICE, and
+    // sync records it on the row with no event of its own.
+    let by_sync = booking_acknowledged
+        && stored.get("ice_notice_method") == Some(&Some(NoticeMethod::Sync.as_str().to_owned()))
+        && stored.get("ice_notified_to") == Some(&Some(SYNC_NOTICE_TO.to_owned()));
     for (column, want) in state.columns() {
+        if by_sync && NOTICE_COLUMNS.contains(&column) {
+            continue;
+        }
         let Some(have) = stored.get(column) else {
             return Err(broken(format!(
                 "the hold table has no `{column}` column; this database is not this version's"
@@ -227,6 +256,7 @@ fn stored_updates(conn: &Connection) -> Result<HashMap<String, UpdateRow>> {
                         at: r.get(3)?,
                         details: serde_json::from_str::<Map<String, Value>>(&details)
                             .unwrap_or_default(),
+                        known_kind: r.get(7)?,
                     },
                     applied_at: r.get(5)?,
                     known_hold: r.get(6)?,

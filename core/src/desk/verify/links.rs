@@ -125,8 +125,8 @@ fn audit_names_events(conn: &Connection) -> Result<HashSet<i64>> {
     Ok(named)
 }
 
-/// Every custody event has its audit record; receipts of ICE updates are
-/// written by sync and have none.
+/// Every custody event has its audit record (incidents sync records too);
+/// receipts of ICE updates are written by sync and have none.
 fn every_event_named(conn: &Connection, named: &HashSet<i64>) -> Result<()> {
     let mut stmt = conn
         .prepare("SELECT seq, type, recorded_by FROM event ORDER BY seq")
@@ -137,9 +137,9 @@ fn every_event_named(conn: &Connection, named: &HashSet<i64>) -> Result<()> {
         let kind: String = r.get(1).ctx("reading events")?;
         let by: String = r.get(2).ctx("reading events")?;
         let receipt = kind == RECEIPT_TYPE;
-        if receipt != (by == RECORDED_BY) {
+        if receipt && by != RECORDED_BY {
             return Err(broken(format!(
-                "event seq {seq}: only ICE update receipts are recorded by {RECORDED_BY}"
+                "event seq {seq}: an ICE update receipt is recorded by {RECORDED_BY} only"
             )));
         }
         if !receipt && !named.contains(&seq) {

@@ -10,14 +10,15 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
 
 use super::broken;
 use crate::auth::Role;
-use crate::desk::roster_audit::parse_officer_added;
+use crate::desk::roster_audit::{parse_officer_added, parse_officer_withdrawn};
 use crate::error::{Result, SqlContext};
+use crate::time::{parse_instant, stored};
 
 /// What the comparison covered.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -47,7 +48,19 @@ struct UserState {
 struct OfficerState {
     trained_on: NaiveDate,
     expires_on: NaiveDate,
+    authorized_on: Option<NaiveDate>,
     name: Option<String>,
+    /// The earliest effective withdrawal recorded, and its reason.
+    withdrawn: Option<(DateTime<Utc>, String)>,
+}
+
+/// A withdrawal of an officer's authorization, by a supervisor (audited) or
+/// by ICE (an applied `authorization_withdrawn` update), in recording order.
+struct Withdrawal {
+    recorded: DateTime<Utc>,
+    credential: String,
+    at: DateTime<Utc>,
+    reason: String,
 }
 
 /// User actions that change nothing `audit verify` compares.
@@ -56,9 +69,10 @@ const USER_ACTIONS_WITHOUT_EFFECT: &[&str] = &["user.password_change", "user.loc
 pub(super) fn check_people(conn: &Connection) -> Result<PeopleChecked> {
     let mut users: BTreeMap<String, Standing<UserState>> = BTreeMap::new();
     let mut officers: BTreeMap<String, Standing<OfficerState>> = BTreeMap::new();
+    let mut withdrawals = ice_withdrawals(conn)?;
     let mut stmt = conn
         .prepare(
-            "SELECT seq, actor, action, target, detail FROM audit
+            "SELECT seq, actor, action, target, detail, at FROM audit
              WHERE outcome = 'success' AND (action = 'desk.init' OR action LIKE 'user.%' OR action LIKE 'officer.%')
              ORDER BY seq",
         )
@@ -70,6 +84,7 @@ pub(super) fn check_people(conn: &Connection) -> Result<PeopleChecked> {
         let action: String = r.get(2).ctx("audit")?;
         let target: Option<String> = r.get(3).ctx("audit")?;
         let detail: Option<String> = r.get(4).ctx("audit")?;
+        let at_text: String = r.get(5).ctx("audit")?;
         let detail = detail.as_deref().unwrap_or_default();
         let bad = |why: &str| broken(format!("audit record {seq} ({action}) {why}"));
         match action.as_str() {
@@ -129,9 +144,23 @@ pub(super) fn check_people(conn: &Connection) -> Result<PeopleChecked> {
                 let state = OfficerState {
                     trained_on: added.trained_on,
                     expires_on: added.expires_on,
+                    authorized_on: added.authorized_on,
                     name: added.name,
+                    withdrawn: None,
                 };
                 officers.insert(credential, Standing::Known { state, seq });
+            }
+            "officer.withdraw" => {
+                let credential = target.ok_or_else(|| bad("names no credential"))?;
+                let (at, reason) =
+                    parse_officer_withdrawn(detail).ok_or_else(|| bad("has no effective time"))?;
+                let recorded = stored(&at_text).map_err(|_| bad("has a malformed time"))?;
+                withdrawals.push(Withdrawal {
+                    recorded,
+                    credential,
+                    at,
+                    reason,
+                });
             }
             a if a.starts_with("officer.") => {
                 let credential = target.ok_or_else(|| bad("names no credential"))?;
@@ -141,6 +170,15 @@ pub(super) fn check_people(conn: &Connection) -> Result<PeopleChecked> {
                 *entry = Standing::Unreadable { seq };
             }
             _ => {}
+        }
+    }
+    // An earlier effective time already recorded stays (`set_withdrawn`).
+    withdrawals.sort_by_key(|w| w.recorded);
+    for w in withdrawals {
+        if let Some(Standing::Known { state, .. }) = officers.get_mut(&w.credential) {
+            if state.withdrawn.as_ref().is_none_or(|(at, _)| *at > w.at) {
+                state.withdrawn = Some((w.at, w.reason));
+            }
         }
     }
     let mut checked = PeopleChecked::default();
@@ -200,7 +238,10 @@ fn compare_officers(
     checked: &mut PeopleChecked,
 ) -> Result<()> {
     let mut stmt = conn
-        .prepare("SELECT credential, name, trained_on, expires_on, active FROM officer ORDER BY credential")
+        .prepare(
+            "SELECT credential, name, trained_on, expires_on, active, authorized_on, withdrawn_at, withdrawn_reason
+             FROM officer ORDER BY credential",
+        )
         .ctx("reading the roster")?;
     let mut rows = stmt.query([]).ctx("reading the roster")?;
     while let Some(r) = rows.next().ctx("reading the roster")? {
@@ -209,6 +250,9 @@ fn compare_officers(
         let trained_on: String = r.get(2).ctx("reading the roster")?;
         let expires_on: String = r.get(3).ctx("reading the roster")?;
         let active: bool = r.get(4).ctx("reading the roster")?;
+        let authorized_on: Option<String> = r.get(5).ctx("reading the roster")?;
+        let withdrawn_at: Option<String> = r.get(6).ctx("reading the roster")?;
+        let withdrawn_reason: Option<String> = r.get(7).ctx("reading the roster")?;
         let state = match ledger.remove(&credential) {
             None => {
                 return Err(broken(format!(
@@ -244,6 +288,31 @@ fn compare_officers(
         if !active {
             return Err(differs("active", "false", "true"));
         }
+        let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
+        let want_authorized = want.authorized_on.map(|d| d.to_string());
+        if authorized_on != want_authorized {
+            return Err(differs(
+                "authorized_on",
+                &shown(&authorized_on),
+                &shown(&want_authorized),
+            ));
+        }
+        let want_withdrawn = want
+            .withdrawn
+            .as_ref()
+            .map(|(at, _)| crate::time::utc_text(*at));
+        if withdrawn_at != want_withdrawn {
+            return Err(differs(
+                "withdrawn_at",
+                &shown(&withdrawn_at),
+                &shown(&want_withdrawn),
+            ));
+        }
+        if withdrawn_reason != want.withdrawn.map(|(_, reason)| reason) {
+            return Err(broken(format!(
+                "officer {credential}: the withdrawal reason on the roster is not the recorded one"
+            )));
+        }
         match want.name {
             Some(n) if n != name => {
                 return Err(broken(format!(
@@ -261,4 +330,39 @@ fn compare_officers(
         ))),
         None => Ok(()),
     }
+}
+
+/// ICE's applied `authorization_withdrawn` updates (details `credential`,
+/// `effective_at`), as `withdrawn_by_ice` recorded them.
+fn ice_withdrawals(conn: &Connection) -> Result<Vec<Withdrawal>> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT update_id, details, applied_at FROM ice_update
+             WHERE kind = 'authorization_withdrawn' AND known_kind = 1",
+        )
+        .ctx("reading ICE updates")?;
+    let mut rows = stmt.query([]).ctx("reading ICE updates")?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next().ctx("reading ICE updates")? {
+        let update_id: String = r.get(0).ctx("reading ICE updates")?;
+        let details: String = r.get(1).ctx("reading ICE updates")?;
+        let applied: String = r.get(2).ctx("reading ICE updates")?;
+        let bad = || {
+            broken(format!(
+                "ICE update {update_id} was applied to the roster but its details are not usable"
+            ))
+        };
+        let details: serde_json::Value = serde_json::from_str(&details).map_err(|_| bad())?;
+        let text = |k: &str| details[k].as_str().map(str::to_owned);
+        let (Some(credential), Some(effective)) = (text("credential"), text("effective_at")) else {
+            return Err(bad());
+        };
+        out.push(Withdrawal {
+            recorded: stored(&applied).map_err(|_| bad())?,
+            credential,
+            at: parse_instant("effective_at", &effective).map_err(|_| bad())?,
+            reason: crate::desk::roster_audit::withdrawn_by_ice(&update_id),
+        });
+    }
+    Ok(out)
 }
