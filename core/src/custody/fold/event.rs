@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::FoldError;
 use crate::custody::clock::Authority;
+use crate::custody::duties::IncidentKind;
 use crate::custody::hold::ReleaseReason;
 use crate::wire;
 
@@ -90,6 +91,8 @@ pub enum Change {
     },
     Incident {
         incident_id: String,
+        kind: IncidentKind,
+        seconds: i64,
     },
     IncidentReviewed {
         incident_id: String,
@@ -291,6 +294,8 @@ impl HoldEvent {
                 let b: wire::Incident = read(&e).map_err(bad)?;
                 Change::Incident {
                     incident_id: b.incident_id,
+                    kind: b.kind,
+                    seconds: b.seconds,
                 }
             }
             "hold.incident_reviewed" => {

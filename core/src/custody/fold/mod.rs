@@ -163,6 +163,9 @@ pub fn fold(mut events: Vec<HoldEvent>) -> Result<Folded, FoldError> {
             (Some(s), change) => s.apply(e, change)?,
         }
     }
+    if let Some(s) = &state {
+        s.check_late_service()?;
+    }
     Ok(Folded { state, receipts })
 }
 

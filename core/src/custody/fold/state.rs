@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Utc};
 
 use super::{
-    ice_effect, superseded, AgreementTerms, Change, Conflict, FoldError, HoldEvent, IceEffect,
-    Opened, Particulars, StoredUpdate,
+    ice_effect, superseded, AgreementTerms, Change, Conflict, EventRef, FoldError, HoldEvent,
+    IceEffect, Opened, Particulars, StoredUpdate,
 };
 use crate::custody::clock::{Authority, HOLD_LIMIT_SECONDS};
+use crate::custody::duties::IncidentKind;
 use crate::custody::hold::{HoldStatus, ReleaseReason};
-use crate::custody::service::anchor;
+use crate::custody::service::{anchor, SERVICE_TOLERANCE_SECONDS};
 use crate::time::utc_text;
 
 /// One hold as its events make it: every column of the `hold` table.
@@ -52,6 +53,9 @@ pub struct HoldState {
     pub conflicts: Vec<Conflict>,
     /// The clock's anchor, for an agreement placed later.
     pub anchor: DateTime<Utc>,
+    /// The booking, and the `held_without_authority` incident's seconds.
+    pub booked: EventRef,
+    pub held_without_authority: Option<i64>,
 }
 
 /// The id of the standing agreement of an IGSA facility (schema 4).
@@ -133,6 +137,8 @@ impl HoldState {
             destination: None,
             conflicts: Vec::new(),
             anchor: anchor_of(o),
+            booked: e.at.clone(),
+            held_without_authority: None,
         })
     }
 
@@ -224,6 +230,11 @@ impl HoldState {
                 }
             }
             Change::ClaimRecorded { claimed_at, .. } => self.last_event_at = *claimed_at,
+            Change::Incident {
+                kind: IncidentKind::HeldWithoutAuthority,
+                seconds,
+                ..
+            } => self.held_without_authority = Some(*seconds),
             Change::Corrected { field, old, new } => self.correct(e, field, old, new)?,
             // Claims and incidents live in their own tables; receipts are
             // folded by `fold` with the update they name.
@@ -278,6 +289,24 @@ impl HoldState {
             self.conflicts.push(Conflict {
                 at: e.at.clone(),
                 why: "corrects a value the hold no longer had",
+            });
+        }
+        Ok(())
+    }
+
+    /// A service later than the criminal release plus the tolerance is
+    /// recorded with a `held_without_authority` incident of exactly the gap,
+    /// and no other service is (agreement.md s1): moving the release time to
+    /// hide those hours shows.
+    pub(super) fn check_late_service(&self) -> Result<(), FoldError> {
+        let gap = self
+            .criminal_release_at
+            .map(|r| (self.served_at - r).num_seconds())
+            .filter(|g| *g > SERVICE_TOLERANCE_SECONDS);
+        if gap != self.held_without_authority {
+            return Err(FoldError {
+                at: self.booked.clone(),
+                why: "the hours held without authority before service are not what core records for its criminal release".into(),
             });
         }
         Ok(())

@@ -605,3 +605,134 @@ fn envelopes_parse_into_events_and_unknown_types_are_refused() {
     let err = HoldEvent::from_envelope(&malformed).unwrap_err();
     assert!(err.why.contains("hold.moved body is malformed"), "{err}");
 }
+
+/// The clock of agreement.md: the anchor is the earlier of service and
+/// criminal release; an agreement's limit replaces the 48 hours; a close
+/// after the deadline needs a note; the first notice to ICE stands.
+#[test]
+fn the_agreement_rules_hold_in_the_fold() {
+    let later = |s| plus(SERVED, s);
+    // Released from criminal custody an hour before service: 48 h from then.
+    let mut early = opened_with(SERVED, Some("2026-11-29T13:03:00Z"));
+    if let Change::Opened(o) = &mut early.change {
+        o.criminal_release_at = Some(t(&plus(SERVED, -3600)));
+    }
+    let incident = |seconds| {
+        ev(
+            2,
+            SERVED,
+            Change::Incident {
+                incident_id: "i1".into(),
+                kind: crate::custody::duties::IncidentKind::HeldWithoutAuthority,
+                seconds,
+            },
+        )
+    };
+    let err = fold(vec![early.clone()]).unwrap_err();
+    assert!(
+        err.why.contains("held without authority"),
+        "a late service with no incident: {err}"
+    );
+    let err = fold(vec![early.clone(), incident(60)]).unwrap_err();
+    assert_eq!(
+        err.at.seq, 1,
+        "an incident of another length names the booking: {err}"
+    );
+    let s = fold(vec![early.clone(), incident(3600)])
+        .unwrap()
+        .state
+        .unwrap();
+    assert_eq!(
+        column(&s, "deadline_at").as_deref(),
+        Some("2026-11-29T13:03:00Z")
+    );
+    let mut from_service = early.clone();
+    if let Change::Opened(o) = &mut from_service.change {
+        o.deadline_at = Some(t("2026-11-29T14:03:00Z"));
+    }
+    let err = fold(vec![from_service, incident(3600)]).unwrap_err();
+    assert!(
+        err.why.contains("deadline_at"),
+        "48 h from service, not from the release: {err}"
+    );
+
+    let agreement = |limit: Option<u32>| AgreementTerms {
+        id: "usms".into(),
+        hold_limit_hours: limit,
+    };
+    let placed = |deadline: Option<&str>| {
+        ev(
+            2,
+            &later(600),
+            Change::PlacedUnderAgreement {
+                agreement: agreement(Some(72)),
+                at: t(&later(600)),
+                deadline_at: deadline.map(t),
+            },
+        )
+    };
+    let s = fold(vec![opened(), placed(Some("2026-11-30T14:03:00Z"))])
+        .unwrap()
+        .state
+        .unwrap();
+    assert_eq!(column(&s, "authority").as_deref(), Some("igsa"));
+    assert_eq!(column(&s, "agreement_id").as_deref(), Some("usms"));
+    assert_eq!(
+        column(&s, "last_event_at").as_deref(),
+        Some("2026-11-27T14:13:00Z")
+    );
+    let err = fold(vec![opened(), placed(Some("2099-01-01T00:00:00Z"))]).unwrap_err();
+    assert_eq!(err.at.seq, 2, "a deadline that is not anchor + 72 h: {err}");
+
+    let overdue = later(49 * 3600);
+    let err = fold(vec![
+        opened(),
+        released(2, &overdue, ReleaseReason::CourtOrder, None),
+    ])
+    .unwrap_err();
+    assert!(
+        err.why.contains("after the deadline without a note"),
+        "{err}"
+    );
+    let s = fold(vec![
+        opened(),
+        released(2, &overdue, ReleaseReason::CourtOrder, Some("court late")),
+    ])
+    .unwrap()
+    .state
+    .unwrap();
+    assert_eq!(s.release_note.as_deref(), Some("court late"));
+
+    let notice = |seq, at: &str, to: &str| {
+        ev(
+            seq,
+            at,
+            Change::IceNotified {
+                method: "phone".into(),
+                to: to.into(),
+                notified_at: t(at),
+            },
+        )
+    };
+    let s = fold(vec![
+        opened(),
+        notice(2, &later(60), "ERO duty"),
+        notice(3, &later(120), "again"),
+    ])
+    .unwrap()
+    .state
+    .unwrap();
+    assert_eq!(
+        column(&s, "ice_notified_to").as_deref(),
+        Some("ERO duty"),
+        "the first notice stands"
+    );
+    assert_eq!(
+        column(&s, "ice_notified_at").as_deref(),
+        Some("2026-11-27T14:04:00Z")
+    );
+    assert_eq!(
+        column(&s, "last_event_at").as_deref(),
+        Some("2026-11-27T14:05:00Z")
+    );
+}
