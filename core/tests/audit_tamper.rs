@@ -400,3 +400,61 @@ fn every_column_the_board_shows_is_held_to_the_events() {
         assert_caught(&verify(&s.desk), &[hold, column]);
     }
 }
+
+/// Agreement.md's clock: a service an hour after the criminal release runs
+/// from the release and records the hour held without authority. Moving the
+/// release time to the service (to gain an hour and hide the incident) in
+/// the row is caught; in the event too, with both chains recomputed, the
+/// incident core recorded with the booking no longer matches.
+#[test]
+fn a_criminal_release_moved_to_hide_hours_held_without_authority_is_caught() {
+    let book = |desk: &TestDesk| -> String {
+        let args = TestDesk::open_args_with(
+            &now_plus(-7200),
+            "L-1",
+            &["--criminal-release-at", &now_plus(-10_800)],
+        );
+        let hold = desk
+            .run(&args.iter().map(String::as_str).collect::<Vec<_>>())
+            .ok()
+            .json();
+        verify(desk).ok();
+        hold["hold_id"].as_str().unwrap().to_owned()
+    };
+    let desk = TestDesk::new();
+    let hold = book(&desk);
+    let i = insider(&desk);
+    sql(&i, &format!(
+        "UPDATE hold SET criminal_release_at = served_at, deadline_at = strftime('%Y-%m-%dT%H:%M:%SZ', served_at, '+48 hours') WHERE hold_id = '{hold}'"
+    ));
+    drop(i);
+    assert_caught(&verify(&desk), &[&hold, "`deadline_at`"]);
+
+    let desk = TestDesk::new();
+    let hold = book(&desk);
+    let i = insider(&desk);
+    let opened = event_seqs(&i, &hold, "hold.opened")[0];
+    let mut moved = (String::new(), String::new());
+    edit_event(&i, opened, |e| {
+        let served = e["body"]["served_at"].as_str().unwrap().to_owned();
+        let deadline =
+            chrono::DateTime::parse_from_rfc3339(&served).unwrap() + chrono::Duration::hours(48);
+        let deadline = deadline.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        e["body"]["criminal_release_at"] = json!(served);
+        e["body"]["deadline_at"] = json!(deadline);
+        moved = (served, deadline);
+    });
+    sql(
+        &i,
+        &format!(
+        "UPDATE hold SET criminal_release_at = '{}', deadline_at = '{}' WHERE hold_id = '{hold}'",
+        moved.0, moved.1
+    ),
+    );
+    rechain(&i);
+    drop(i);
+    assert_caught(
+        &verify(&desk),
+        &[&format!("event seq {opened}"), "held without authority"],
+    );
+}
