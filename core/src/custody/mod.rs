@@ -12,6 +12,7 @@ pub mod hold;
 pub mod officer;
 pub mod perimeter;
 pub mod service;
+pub mod words;
 
 pub use agreement::{Agreement, AgreementKind, Moa};
 pub use clock::{

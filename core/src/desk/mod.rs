@@ -8,6 +8,7 @@ mod agreements;
 mod booking;
 mod closing;
 mod duties;
+mod duty_views;
 mod holds;
 mod incidents;
 mod officers;

@@ -250,7 +250,7 @@ fn run(cli: Cli) -> CliResult {
             );
         }
         Command::Incident(cmd) => holds::incidents(&ctx, cmd)?,
-        Command::Hold(cmd) => holds::run(&ctx, cmd)?,
+        Command::Hold(cmd) => holds::run(&ctx, *cmd)?,
         Command::Handoff(a) => handoff::run(&ctx, a)?,
         Command::Audit(AuditCommand::Verify) => {
             let desk = ctx.open()?;
