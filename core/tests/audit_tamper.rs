@@ -458,3 +458,30 @@ fn a_criminal_release_moved_to_hide_hours_held_without_authority_is_caught() {
         &[&format!("event seq {opened}"), "held without authority"],
     );
 }
+
+/// The incident a late service records is held to its event: reviewed in
+/// the table alone, or deleted, each is named.
+#[test]
+fn an_incident_reviewed_or_deleted_in_its_table_is_caught() {
+    for (tamper, names) in [
+        (
+            "UPDATE incident SET reviewed_at = '2026-12-01T00:00:00Z', reviewed_by = 'sup', note = 'fine'",
+            &["incident", "`reviewed_at`"][..],
+        ),
+        ("DELETE FROM incident", &["the incident table has 0 rows for it, its events give 1"][..]),
+    ] {
+        let desk = TestDesk::new();
+        let args = TestDesk::open_args_with(
+            &now_plus(-7200),
+            "L-2",
+            &["--criminal-release-at", &now_plus(-10_800)],
+        );
+        let hold = desk.run(&args.iter().map(String::as_str).collect::<Vec<_>>()).ok().json();
+        verify(&desk).ok();
+        sql(&insider(&desk), tamper);
+        let hold = hold["hold_id"].as_str().unwrap();
+        let mut names = names.to_vec();
+        names.push(hold);
+        assert_caught(&verify(&desk), &names);
+    }
+}

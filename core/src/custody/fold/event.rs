@@ -84,18 +84,24 @@ pub enum Change {
     ClaimRecorded {
         claim_id: String,
         claimed_at: DateTime<Utc>,
+        heard_by: String,
+        statement: String,
     },
     ClaimReported {
         claim_id: String,
         reported_at: DateTime<Utc>,
+        method: String,
+        to: String,
     },
     Incident {
         incident_id: String,
         kind: IncidentKind,
         seconds: i64,
+        detail: String,
     },
     IncidentReviewed {
         incident_id: String,
+        note: String,
     },
 }
 
@@ -281,6 +287,8 @@ impl HoldEvent {
                 Change::ClaimRecorded {
                     claim_id: b.claim_id,
                     claimed_at: b.claimed_at,
+                    heard_by: b.heard_by,
+                    statement: b.statement,
                 }
             }
             "hold.citizenship_claim_reported" => {
@@ -288,6 +296,8 @@ impl HoldEvent {
                 Change::ClaimReported {
                     claim_id: b.claim_id,
                     reported_at: b.reported_at,
+                    method: b.method.as_str().to_owned(),
+                    to: b.to,
                 }
             }
             "hold.incident" => {
@@ -296,12 +306,14 @@ impl HoldEvent {
                     incident_id: b.incident_id,
                     kind: b.kind,
                     seconds: b.seconds,
+                    detail: b.detail,
                 }
             }
             "hold.incident_reviewed" => {
                 let b: wire::IncidentReviewed = read(&e).map_err(bad)?;
                 Change::IncidentReviewed {
                     incident_id: b.incident_id,
+                    note: b.note,
                 }
             }
             other => return Err(bad(format!("`{other}` is not an event type core writes"))),

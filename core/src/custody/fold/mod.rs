@@ -28,7 +28,7 @@ use chrono::Duration;
 
 pub use event::{AgreementTerms, Change, EventRef, HoldEvent, Opened, Particulars, StoredUpdate};
 pub use ice::{ice_effect, superseded, usable, IceEffect, KNOWN_UPDATE_KINDS, ROSTER_UPDATE_KINDS};
-pub use state::HoldState;
+pub use state::{Columns, HoldState};
 
 use super::hold::CLOCK_SLACK_SECONDS;
 
@@ -87,6 +87,12 @@ pub const PERSONAL_COLUMNS: &[&str] = &[
     "interpreter",
     "ice_notified_to",
     "destination",
+    "statement",
+    "heard_by",
+    "reported_to",
+    "reviewed_by",
+    "note",
+    "detail",
 ];
 
 /// The order of a hold's events, the same on every desk: `occurred_at`, then

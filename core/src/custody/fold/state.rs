@@ -56,7 +56,13 @@ pub struct HoldState {
     /// The booking, and the `held_without_authority` incident's seconds.
     pub booked: EventRef,
     pub held_without_authority: Option<i64>,
+    /// Rows of the `claim` and `incident` tables, as core writes them.
+    pub claims: Vec<Columns>,
+    pub incidents: Vec<Columns>,
 }
+
+/// A table row as core stores it: (column, value as text or null).
+pub type Columns = Vec<(&'static str, Option<String>)>;
 
 /// The id of the standing agreement of an IGSA facility (schema 4).
 pub const STANDING_IGSA: &str = "igsa";
@@ -139,6 +145,8 @@ impl HoldState {
             anchor: anchor_of(o),
             booked: e.at.clone(),
             held_without_authority: None,
+            claims: Vec::new(),
+            incidents: Vec::new(),
         })
     }
 
@@ -229,20 +237,68 @@ impl HoldState {
                     self.ice_notified_to = Some(to.clone());
                 }
             }
-            Change::ClaimRecorded { claimed_at, .. } => self.last_event_at = *claimed_at,
+            Change::ClaimRecorded {
+                claim_id,
+                claimed_at,
+                heard_by,
+                statement,
+            } => {
+                self.last_event_at = *claimed_at;
+                self.claims.push(vec![
+                    ("claim_id", Some(claim_id.clone())),
+                    ("hold_id", Some(self.hold_id.clone())),
+                    ("claimed_at", Some(utc_text(*claimed_at))),
+                    ("statement", Some(statement.clone())),
+                    ("heard_by", Some(heard_by.clone())),
+                    ("reported_at", None),
+                    ("reported_method", None),
+                    ("reported_to", None),
+                ]);
+            }
+            Change::ClaimReported {
+                claim_id,
+                reported_at,
+                method,
+                to,
+            } => {
+                let claim = row_with(&mut self.claims, "claim_id", claim_id)
+                    .ok_or_else(|| bad("reports a claim that was never recorded"))?;
+                set(claim, "reported_at", Some(utc_text(*reported_at)));
+                set(claim, "reported_method", Some(method.clone()));
+                set(claim, "reported_to", Some(to.clone()));
+            }
             Change::Incident {
-                kind: IncidentKind::HeldWithoutAuthority,
+                incident_id,
+                kind,
                 seconds,
-                ..
-            } => self.held_without_authority = Some(*seconds),
+                detail,
+            } => {
+                if *kind == IncidentKind::HeldWithoutAuthority {
+                    self.held_without_authority = Some(*seconds);
+                }
+                self.incidents.push(vec![
+                    ("incident_id", Some(incident_id.clone())),
+                    ("hold_id", Some(self.hold_id.clone())),
+                    ("kind", Some(kind.as_str().to_owned())),
+                    ("seconds", Some(seconds.to_string())),
+                    ("at", Some(utc_text(e.occurred_at))),
+                    ("detail", Some(detail.clone())),
+                    ("reviewed_at", None),
+                    ("reviewed_by", None),
+                    ("note", None),
+                ]);
+            }
+            Change::IncidentReviewed { incident_id, note } => {
+                let incident = row_with(&mut self.incidents, "incident_id", incident_id)
+                    .ok_or_else(|| bad("reviews an incident that was never recorded"))?;
+                set(incident, "reviewed_at", Some(utc_text(e.occurred_at)));
+                set(incident, "reviewed_by", Some(e.recorded_by.clone()));
+                set(incident, "note", Some(note.clone()));
+            }
             Change::Corrected { field, old, new } => self.correct(e, field, old, new)?,
             // Claims and incidents live in their own tables; receipts are
             // folded by `fold` with the update they name.
-            Change::Opened(_)
-            | Change::UpdateApplied { .. }
-            | Change::ClaimReported { .. }
-            | Change::Incident { .. }
-            | Change::IncidentReviewed { .. } => {}
+            Change::Opened(_) | Change::UpdateApplied { .. } => {}
         }
         Ok(())
     }
@@ -331,7 +387,7 @@ impl HoldState {
 
     /// Every column of the `hold` table as core stores it (text, integers in
     /// decimal, booleans 0/1), to compare with a stored row.
-    pub fn columns(&self) -> Vec<(&'static str, Option<String>)> {
+    pub fn columns(&self) -> Columns {
         let t = |d: Option<DateTime<Utc>>| d.map(utc_text);
         let p = &self.particulars;
         vec![
@@ -385,6 +441,18 @@ impl HoldState {
             ("ice_notified_to", self.ice_notified_to.clone()),
             ("destination", self.destination.clone()),
         ]
+    }
+}
+
+/// The row of `rows` whose `key` column is `id`.
+fn row_with<'a>(rows: &'a mut [Columns], key: &str, id: &str) -> Option<&'a mut Columns> {
+    rows.iter_mut()
+        .find(|r| r.iter().any(|(c, v)| *c == key && v.as_deref() == Some(id)))
+}
+
+fn set(row: &mut Columns, column: &str, value: Option<String>) {
+    if let Some(cell) = row.iter_mut().find(|(c, _)| *c == column) {
+        cell.1 = value;
     }
 }
 

@@ -625,6 +625,7 @@ fn the_agreement_rules_hold_in_the_fold() {
                 incident_id: "i1".into(),
                 kind: crate::custody::duties::IncidentKind::HeldWithoutAuthority,
                 seconds,
+                detail: "held 1 h without authority".into(),
             },
         )
     };

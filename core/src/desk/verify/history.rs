@@ -15,7 +15,9 @@ use serde_json::{Map, Value};
 
 use super::broken;
 use crate::custody::duties::NoticeMethod;
-use crate::custody::fold::{fold, Change, HoldEvent, HoldState, StoredUpdate, PERSONAL_COLUMNS};
+use crate::custody::fold::{
+    fold, Change, Columns, HoldEvent, HoldState, StoredUpdate, PERSONAL_COLUMNS,
+};
 use crate::desk::duties::SYNC_NOTICE_TO;
 use crate::error::{Result, SqlContext};
 use crate::time::utc_text;
@@ -188,42 +190,96 @@ fn compare_row(
     state: &HoldState,
     booking_acknowledged: bool,
 ) -> Result<()> {
-    let mut stmt = conn
-        .prepare_cached("SELECT * FROM hold WHERE hold_id = ?1")
-        .ctx("reading the hold")?;
-    let names: Vec<String> = stmt.column_names().map(str::to_owned).collect();
-    let mut rows = stmt.query([hold_id]).ctx("reading the hold")?;
-    let Some(row) = rows.next().ctx("reading the hold")? else {
+    let Some(stored) = stored_rows(conn, "SELECT * FROM hold WHERE hold_id = ?1", hold_id)?.pop()
+    else {
         return Err(broken(format!(
             "hold {hold_id}: its events open a hold the hold table does not have"
         )));
     };
-    let mut stored: HashMap<&str, Option<String>> = HashMap::new();
-    for (i, name) in names.iter().enumerate() {
-        let value = match row.get_ref(i).ctx("reading the hold")? {
-            ValueRef::Null => None,
-            ValueRef::Integer(n) => Some(n.to_string()),
-            ValueRef::Real(x) => Some(x.to_string()),
-            ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t).into_owned()),
-        };
-        stored.insert(name.as_str(), value);
-    }
     // The endpoint's acknowledgement of a booking is the notice to ICE, and
     // sync records it on the row with no event of its own.
     let by_sync = booking_acknowledged
         && stored.get("ice_notice_method") == Some(&Some(NoticeMethod::Sync.as_str().to_owned()))
         && stored.get("ice_notified_to") == Some(&Some(SYNC_NOTICE_TO.to_owned()));
-    for (column, want) in state.columns() {
-        if by_sync && NOTICE_COLUMNS.contains(&column) {
-            continue;
-        }
-        let Some(have) = stored.get(column) else {
+    let mut want = state.columns();
+    want.retain(|(column, _)| !(by_sync && NOTICE_COLUMNS.contains(column)));
+    compare(
+        &format!("hold {hold_id}: "),
+        "the hold table",
+        &stored,
+        &want,
+    )?;
+    for (table, key, rows) in [
+        ("claim", "claim_id", &state.claims),
+        ("incident", "incident_id", &state.incidents),
+    ] {
+        let sql = format!("SELECT * FROM {table} WHERE hold_id = ?1 ORDER BY {key}");
+        let stored = stored_rows(conn, &sql, hold_id)?;
+        let mut rows = rows.clone();
+        let id = |r: &Columns| {
+            r.iter()
+                .find(|(c, _)| *c == key)
+                .and_then(|(_, v)| v.clone())
+        };
+        rows.sort_by_key(id);
+        if stored.len() != rows.len() {
             return Err(broken(format!(
-                "the hold table has no `{column}` column; this database is not this version's"
+                "hold {hold_id}: the {table} table has {} rows for it, its events give {}",
+                stored.len(),
+                rows.len()
+            )));
+        }
+        for (have, want) in stored.iter().zip(&rows) {
+            let what = format!("hold {hold_id}, {table} {}: ", id(want).unwrap_or_default());
+            compare(&what, &format!("the {table} table"), have, want)?;
+        }
+    }
+    Ok(())
+}
+
+/// Rows of a query by hold, each column as core stores it in text.
+fn stored_rows(
+    conn: &Connection,
+    sql: &str,
+    hold_id: &str,
+) -> Result<Vec<HashMap<String, Option<String>>>> {
+    let mut stmt = conn.prepare_cached(sql).ctx("reading the hold")?;
+    let names: Vec<String> = stmt.column_names().map(str::to_owned).collect();
+    let mut rows = stmt.query([hold_id]).ctx("reading the hold")?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().ctx("reading the hold")? {
+        let mut stored = HashMap::new();
+        for (i, name) in names.iter().enumerate() {
+            let value = match row.get_ref(i).ctx("reading the hold")? {
+                ValueRef::Null => None,
+                ValueRef::Integer(n) => Some(n.to_string()),
+                ValueRef::Real(x) => Some(x.to_string()),
+                ValueRef::Text(t) | ValueRef::Blob(t) => {
+                    Some(String::from_utf8_lossy(t).into_owned())
+                }
+            };
+            stored.insert(name.clone(), value);
+        }
+        out.push(stored);
+    }
+    Ok(out)
+}
+
+/// Name the first column whose stored value is not the fold's.
+fn compare(
+    what: &str,
+    table: &str,
+    stored: &HashMap<String, Option<String>>,
+    want: &Columns,
+) -> Result<()> {
+    for (column, want) in want {
+        let Some(have) = stored.get(*column) else {
+            return Err(broken(format!(
+                "{table} has no `{column}` column; this database is not this version's"
             )));
         };
-        if *have != want {
-            let values = if PERSONAL_COLUMNS.contains(&column) {
+        if have != want {
+            let values = if PERSONAL_COLUMNS.contains(column) {
                 String::new()
             } else {
                 format!(
@@ -233,7 +289,7 @@ fn compare_row(
                 )
             };
             return Err(broken(format!(
-                "hold {hold_id}: `{column}` in the hold table is not what its events give{values}"
+                "{what}`{column}` in {table} is not what its events give{values}"
             )));
         }
     }
