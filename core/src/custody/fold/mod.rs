@@ -15,6 +15,7 @@
 //! `audit verify` compares this fold with the stored `hold` rows; the sync of
 //! several desks builds its facility view with it.
 
+mod correction;
 mod event;
 mod ice;
 mod state;
