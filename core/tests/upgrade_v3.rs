@@ -105,7 +105,8 @@ fn old_holds_officers_and_facility_read_as_not_recorded_and_chains_verify() {
     );
     assert_eq!(desk.facility().moa, wso_core::custody::Moa::default());
     assert!(desk.facility().agreements.is_empty());
-    assert_eq!(desk.verify().unwrap(), (4, 8));
+    let verified = desk.verify(now()).unwrap();
+    assert_eq!((verified.events, verified.audit_records), (4, 8));
     drop(desk);
     let out = wsoctl(&db, &["audit", "verify", "--json"]);
     assert!(
@@ -139,7 +140,11 @@ fn old_holds_officers_and_facility_read_as_not_recorded_and_chains_verify() {
     let booked = desk.open_hold(&dep, &input, now()).unwrap();
     assert_eq!(booked.incidents[0].seconds, 3600);
     assert_eq!(booked.deadline_at.as_deref(), Some("2026-11-22T11:00:00Z"));
-    assert_eq!(desk.verify().unwrap().0, 6, "opened and its incident");
+    assert_eq!(
+        desk.verify(now()).unwrap().events,
+        6,
+        "opened and its incident"
+    );
 }
 
 #[test]

@@ -7,6 +7,7 @@ pub mod agreement;
 pub mod clock;
 pub mod duties;
 pub mod facility;
+pub mod fold;
 pub mod hold;
 pub mod officer;
 pub mod perimeter;

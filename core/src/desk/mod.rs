@@ -16,6 +16,8 @@ mod officers;
 mod people;
 mod sessions;
 mod record;
+mod roster_audit;
+mod verify;
 mod views;
 
 use std::path::{Path, PathBuf};
@@ -38,6 +40,7 @@ pub use incidents::IncidentRow;
 pub(crate) use officers::withdrawn_by_ice;
 pub use people::{SignedIn, UserRow};
 pub use sessions::{sign_in_first, CliSession};
+pub use verify::{PeopleChecked, Verified};
 pub use views::{ClaimView, HoldDetail, HoldSummary, IncidentView};
 
 pub struct Desk {
@@ -211,15 +214,6 @@ impl Desk {
             },
         )?;
         audit::recent(&self.conn, limit)
-    }
-
-    /// Verify both hash chains: sync events and the local audit log.
-    pub fn verify(&self) -> Result<(u64, u64)> {
-        store::integrity_check(&self.conn)?;
-        let events = crate::events::verify_chain(&self.conn)?;
-        let records = audit::verify_chain(&self.conn)?;
-        audit::verify_event_references(&self.conn)?;
-        Ok((events, records))
     }
 
     /// Consistent encrypted copy of the live database (admins), written

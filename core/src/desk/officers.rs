@@ -77,8 +77,11 @@ impl Desk {
                 action: "officer.add",
                 target: Some(&credential),
                 outcome: "success",
-                detail: Some(&format!(
-                    "valid {trained_on} to {expires_on}, authorized {authorized_on}"
+                detail: Some(&super::roster_audit::officer_added(
+                    trained_on,
+                    expires_on,
+                    authorized_on,
+                    &name,
                 )),
             },
         )?;
@@ -137,7 +140,7 @@ impl Desk {
                 action: "officer.withdraw",
                 target: Some(credential),
                 outcome: "success",
-                detail: Some(&format!("effective {}: {reason}", utc_text(at))),
+                detail: Some(&super::roster_audit::officer_withdrawn(at, &reason)),
             },
         )?;
         tx.commit().ctx("committing the withdrawal")?;
@@ -250,7 +253,7 @@ pub(crate) fn withdrawn_by_ice(
         conn,
         credential,
         at,
-        &format!("withdrawn by ICE (update {update_id})"),
+        &super::roster_audit::withdrawn_by_ice(update_id),
     )?;
     Ok(true)
 }

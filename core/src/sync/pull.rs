@@ -20,6 +20,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::problem::Problem;
+use crate::custody::fold::{ice_effect, superseded, usable};
 use crate::error::{Result, SqlContext};
 use crate::events::{self, NewEvent};
 use crate::time::{parse_instant, utc_text};
@@ -31,14 +32,6 @@ pub const RECORDED_BY: &str = "system:sync";
 pub const MAX_ID_CHARS: usize = 128;
 pub const MAX_KIND_CHARS: usize = 64;
 pub const MAX_DETAILS_BYTES: usize = 4096;
-const KNOWN_KINDS: &[&str] = &[
-    "transfer_scheduled",
-    "detainer_cancelled",
-    "warrant_withdrawn",
-    "custody_assumed",
-    "release_authorized",
-    "authorization_withdrawn",
-];
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Update {
@@ -120,7 +113,6 @@ pub fn apply_page(
 /// An update cut to the desk's limits, and whether it is still whole enough to apply.
 struct Bounded {
     update: Update,
-    at: Option<DateTime<Utc>>,
     whole: bool,
 }
 
@@ -163,7 +155,6 @@ fn bounded(u: &Update) -> Bounded {
             at: at.map(utc_text).unwrap_or_else(|| clip(&u.at, 64).0),
             details,
         },
-        at,
         whole: id_fits && hold_fits && kind_fits && details_fit && at.is_some(),
     }
 }
@@ -175,7 +166,7 @@ fn apply_one(
     received: &Update,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let Bounded { update, at, whole } = bounded(received);
+    let Bounded { update, whole } = bounded(received);
     let u = &update;
     let seen: Option<i64> = tx
         .query_row(
@@ -203,10 +194,16 @@ fn apply_one(
         // About the roster, not a hold: applied here, once, with the receipt below.
         crate::desk::withdrawn_by_ice(tx, &u.update_id, &u.details)?
     } else {
-        KNOWN_KINDS.contains(&u.kind.as_str()) && effect(u).is_some()
+        usable(&u.kind, &u.details)
     };
-    if known_hold && usable && !superseded(tx, u, at)? {
-        if let Some((column, value)) = effect(u) {
+    if let Some(effect) = ice_effect(&u.kind, &u.details).filter(|_| known_hold && usable) {
+        if !superseded(
+            &effect,
+            &u.at,
+            release_kind_set(tx, u)?,
+            newest_at(tx, u)?.as_deref(),
+        ) {
+            let (column, value) = effect.column();
             let sql = format!("UPDATE hold SET {column} = ?2 WHERE hold_id = ?1");
             tx.execute(&sql, params![u.hold_id, value])
                 .ctx("applying an ICE update to its hold")?;
@@ -243,55 +240,24 @@ fn apply_one(
     Ok(true)
 }
 
-/// The hold column an update sets, and its value.
-fn effect(u: &Update) -> Option<(&'static str, String)> {
-    let text = |key: &str| {
-        u.details
-            .get(key)
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-    };
-    match u.kind.as_str() {
-        "transfer_scheduled" => {
-            let pickup = parse_instant("pickup_at", text("pickup_at")?).ok()?;
-            Some(("pickup_at", utc_text(pickup)))
-        }
-        "detainer_cancelled" | "warrant_withdrawn" | "release_authorized" => {
-            Some(("ice_release_kind", u.kind.clone()))
-        }
-        "custody_assumed" => Some((
-            "custody_assumed_by",
-            text("ice_officer")?.chars().take(200).collect(),
-        )),
-        _ => None,
-    }
-}
-
-/// An older update of the same kind must not overwrite a newer one. The first
-/// release reason stays: either one means "release now".
-fn superseded(tx: &Transaction<'_>, u: &Update, at: Option<DateTime<Utc>>) -> Result<bool> {
-    if matches!(
-        u.kind.as_str(),
-        "detainer_cancelled" | "warrant_withdrawn" | "release_authorized"
-    ) {
-        let set: Option<String> = tx
-            .query_row(
-                "SELECT ice_release_kind FROM hold WHERE hold_id = ?1",
-                [&u.hold_id],
-                |r| r.get(0),
-            )
-            .ctx("reading the hold")?;
-        return Ok(set.is_some());
-    }
-    let Some(at) = at else { return Ok(false) };
-    let latest: Option<String> = tx
+/// Whether the hold already needs release on ICE's word.
+fn release_kind_set(tx: &Transaction<'_>, u: &Update) -> Result<bool> {
+    let set: Option<String> = tx
         .query_row(
-            "SELECT MAX(at) FROM ice_update WHERE hold_id = ?1 AND kind = ?2 AND known_kind = 1",
-            params![u.hold_id, u.kind],
+            "SELECT ice_release_kind FROM hold WHERE hold_id = ?1",
+            [&u.hold_id],
             |r| r.get(0),
         )
-        .ctx("reading earlier ICE updates")?;
-    // Stored `at` texts are RFC 3339 UTC of one width: they sort as instants.
-    Ok(latest.is_some_and(|l| l > utc_text(at)))
+        .ctx("reading the hold")?;
+    Ok(set.is_some())
+}
+
+/// The newest `at` of the usable updates of this kind stored for the hold.
+fn newest_at(tx: &Transaction<'_>, u: &Update) -> Result<Option<String>> {
+    tx.query_row(
+        "SELECT MAX(at) FROM ice_update WHERE hold_id = ?1 AND kind = ?2 AND known_kind = 1",
+        params![u.hold_id, u.kind],
+        |r| r.get(0),
+    )
+    .ctx("reading earlier ICE updates")
 }

@@ -239,7 +239,7 @@ mod tests {
             "the token never reaches the audit log"
         );
         assert!(audit.contains("token dropped"), "{audit}");
-        desk.verify().unwrap();
+        desk.verify(now).unwrap();
     }
 
     #[test]

@@ -127,5 +127,5 @@ fn an_update_applies_once_with_one_receipt_and_unknown_ones_are_kept() {
         super::pull::cursor(desk.conn()).unwrap().as_deref(),
         Some("c1")
     );
-    desk.verify().unwrap();
+    desk.verify(now()).unwrap();
 }

@@ -242,7 +242,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Handoff(a) => handoff::run(&ctx, a)?,
         Command::Audit(AuditCommand::Verify(args)) => {
             let desk = ctx.open()?;
-            let (events, records) = desk.verify()?;
+            let v = desk.verify(clock_now())?;
             let anchor = match (&args.endpoint, &args.token_file) {
                 (Some(url), Some(token_file)) => Some(sync::compare_with_endpoint(
                     &desk,
@@ -256,11 +256,16 @@ fn run(cli: Cli) -> CliResult {
                 .as_ref()
                 .map(|a| format!("; {}", a.describe()))
                 .unwrap_or_default();
+            let mut report = serde_json::to_value(&v).unwrap_or_default();
+            report["ok"] = serde_json::Value::Bool(true);
+            report["endpoint"] = serde_json::to_value(&anchor).unwrap_or_default();
             output::print(
                 &ctx,
-                &serde_json::json!({ "ok": true, "events": events, "audit_records": records, "endpoint": anchor }),
+                &report,
                 &format!(
-                    "ok: {events} sync events and {records} audit records, both chains intact{also}"
+                    "ok: {} sync events and {} audit records, both chains intact; {} holds match their events; {} users and {} officers match their audited changes ({} officer names predate auditing, {} not checked){also}",
+                    v.events, v.audit_records, v.holds, v.people.users, v.people.officers,
+                    v.people.officer_names_not_audited, v.people.not_checked
                 ),
             );
         }
