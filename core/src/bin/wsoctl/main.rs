@@ -2,9 +2,11 @@
 //! command line, open the desk, call core, print. Every rule lives in core.
 
 mod args;
+mod complaints;
 mod handoff;
 mod holds;
 mod output;
+mod report;
 mod sync;
 
 use std::io::BufRead;
@@ -229,6 +231,8 @@ fn run(cli: Cli) -> CliResult {
         }
         Command::Hold(cmd) => holds::run(&ctx, cmd)?,
         Command::Handoff(a) => handoff::run(&ctx, a)?,
+        Command::Complaint(cmd) => complaints::run(&ctx, cmd)?,
+        Command::Report(a) => report::run(&ctx, a)?,
         Command::Audit(AuditCommand::Verify) => {
             let desk = ctx.open()?;
             let (events, records) = desk.verify()?;

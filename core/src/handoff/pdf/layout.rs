@@ -307,23 +307,9 @@ fn signatures(
 }
 
 fn footers(canvas: &mut Canvas<'_>, s: &HandoffSheet) {
-    let n = canvas.pages.len();
-    let (left, right, y) = (MARGIN, canvas.width - MARGIN, canvas.height - MARGIN);
     let text = format!(
         "WSO Desk shift handoff · {} · printed {} · contains personal data: keep and destroy per jail policy",
         s.facility_id, s.printed_at_local
     );
-    for page in 0..n {
-        // Footers go on after the whole sheet is laid out, when N is known.
-        canvas.go_to_page(page);
-        canvas.line((left, y - 10.0), (right, y - 10.0), 0.4);
-        canvas.text(left, y, BODY, false, &text);
-        canvas.text_right(
-            right,
-            y,
-            BODY + 1.0,
-            true,
-            &format!("Page {} of {}", page + 1, n),
-        );
-    }
+    table::footers(canvas, MARGIN, &text);
 }
