@@ -6,7 +6,7 @@
 
 use super::canvas::Canvas;
 use super::table::{self, col, Cell, Column, Frame, Row, BODY};
-use crate::handoff::{local_short, HandoffSheet, SheetHold};
+use crate::handoff::{clock_text, local_short, HandoffSheet, SheetHold};
 use crate::time::stored;
 
 const MARGIN: f32 = 28.0;
@@ -106,8 +106,64 @@ pub fn lay_out(canvas: &mut Canvas<'_>, sheet: &HandoffSheet) {
             &page_top,
         );
     }
+    complaints(canvas, &mut frame, sheet, tz, &page_top);
     signatures(canvas, &mut frame, sheet, &page_top);
     footers(canvas, sheet);
+}
+
+const COMPLAINT_COLUMNS: &[Column] = &[
+    col("#", 24.0),
+    col("Received (local)", 96.0),
+    col("About", 220.0),
+    col("Due to ICE (local)", 96.0),
+    col("Status", 300.0),
+];
+
+/// Complaints not yet reported to ICE: only a heading line when there are none.
+fn complaints(
+    canvas: &mut Canvas<'_>,
+    frame: &mut Frame,
+    sheet: &HandoffSheet,
+    tz: chrono_tz::Tz,
+    page_top: table::PageTop<'_>,
+) {
+    let rows: Vec<Row> = sheet
+        .complaints_due
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let about = match (&c.about_officer, &c.about_staff) {
+                (Some(o), _) => format!("officer {o}"),
+                (None, Some(s)) => format!("{s} (not designated)"),
+                (None, None) => String::new(),
+            };
+            let remaining = c.remaining_seconds.unwrap_or_default();
+            let status = if c.overdue {
+                format!("OVERDUE by {}: report to ICE now", clock_text(-remaining))
+            } else {
+                format!("report to ICE within {}", clock_text(remaining))
+            };
+            Row {
+                cells: vec![
+                    plain(&(i + 1).to_string()),
+                    plain(&two_lines(&crate::time::utc_text(c.received_at), tz)),
+                    plain(&about),
+                    vec![(two_lines(&crate::time::utc_text(c.due_at), tz), true)],
+                    vec![(status, c.overdue)],
+                ],
+                shade: c.overdue.then_some(0.85),
+            }
+        })
+        .collect();
+    if rows.is_empty() {
+        note(canvas, frame, "Complaints to report to ICE: none.");
+    } else {
+        let title = format!(
+            "Complaints to report to ICE ({}, {} overdue)",
+            sheet.summary.complaints_due, sheet.summary.complaints_overdue
+        );
+        table::draw(canvas, frame, &title, COMPLAINT_COLUMNS, &rows, page_top);
+    }
 }
 
 fn plain(text: &str) -> Cell {
@@ -211,8 +267,9 @@ fn heading(canvas: &mut Canvas<'_>, frame: &mut Frame, s: &HandoffSheet) {
     }
     let m = &s.summary;
     let counts = format!(
-        "Open holds: {}    RELEASE REQUIRED: {}    Deadline in next shift: {}    Outside perimeter: {}    IGSA: {}    Closed this shift: {}",
-        m.open, m.release_required, m.due_next_shift, m.outside_perimeter, m.igsa, m.closed_in_shift
+        "Open holds: {}    RELEASE REQUIRED: {}    Deadline in next shift: {}    Outside perimeter: {}    IGSA: {}    Closed this shift: {}    Complaints to report: {} ({} overdue)",
+        m.open, m.release_required, m.due_next_shift, m.outside_perimeter, m.igsa, m.closed_in_shift,
+        m.complaints_due, m.complaints_overdue
     );
     frame.y += 2.0;
     canvas.fill(frame.left, frame.y, frame.width(), 15.0, 0.88);
