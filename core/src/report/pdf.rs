@@ -228,6 +228,8 @@ fn lay_out(canvas: &mut Canvas<'_>, r: &OversightReport) {
     );
     section(canvas, &mut frame, &title, &cols, ending, &top);
 
+    holds_section(canvas, &mut frame, r, tz, &top);
+
     let footer = format!(
         "WSO Desk oversight report · {} · {} to {} · generated {} · contains personal data: keep and destroy per jail policy",
         r.facility_id, r.from, r.to, r.generated_local
@@ -382,6 +384,63 @@ fn complaints_section(
         col("", 60.0),
     ];
     let title = format!("Complaints received ({})", rows.len());
+    section(canvas, frame, &title, &cols, rows, top);
+}
+
+/// Every hold held in the period, as the CSV has them: the list a reviewer
+/// checks the figures against.
+fn holds_section(
+    canvas: &mut Canvas<'_>,
+    frame: &mut Frame,
+    r: &OversightReport,
+    tz: Tz,
+    top: table::PageTop<'_>,
+) {
+    let rows: Vec<Row> = r
+        .holds
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let outcome = match (h.status, &h.closed_at) {
+                (crate::custody::HoldStatus::Transferred, Some(at)) => format!(
+                    "Transferred {}{}",
+                    local_short(*at, tz),
+                    h.destination.as_ref().map(|d| format!(" to {d}")).unwrap_or_default()
+                ),
+                (crate::custody::HoldStatus::Released, Some(at)) => format!(
+                    "Released {}: {}",
+                    local_short(*at, tz),
+                    h.release_reason.as_deref().unwrap_or("no reason recorded").replace('_', " ")
+                ),
+                _ => "still held".to_owned(),
+            };
+            let over = (h.over_seconds > 0).then(|| (format!("over by {}", clock_text(h.over_seconds)), true));
+            let mut outcome_cell = vec![(outcome, false)];
+            outcome_cell.extend(over);
+            Row {
+                cells: vec![
+                    plain(&(i + 1).to_string()),
+                    name(h),
+                    plain(&h.booking_number),
+                    plain(&h.officer_credential),
+                    plain(&local(h.served_at, tz)),
+                    plain(&h.deadline_at.map_or("none".into(), |d| local(d, tz))),
+                    outcome_cell,
+                ],
+                shade: (h.over_seconds > 0).then_some(0.9),
+            }
+        })
+        .collect();
+    let cols = [
+        col("#", 24.0),
+        col("Name (family, given)", 170.0),
+        col("Booking", 70.0),
+        col("Officer", 70.0),
+        col("Served (local)", 90.0),
+        col("Deadline (local)", 90.0),
+        col("Outcome", 220.0),
+    ];
+    let title = format!("Holds held at any time in the period ({})", rows.len());
     section(canvas, frame, &title, &cols, rows, top);
 }
 
