@@ -229,6 +229,9 @@ mod tests {
         // Cuba springs forward at 00:00 (2026-03-08 is a Sunday): 00:00 never happens.
         let tz: Tz = "America/Havana".parse().unwrap();
         let d = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap();
-        assert_eq!(local_text(start_of_day(d, tz), tz), "2026-03-08T01:00:00-04:00");
+        assert_eq!(
+            local_text(start_of_day(d, tz), tz),
+            "2026-03-08T01:00:00-04:00"
+        );
     }
 }

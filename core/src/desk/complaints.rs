@@ -78,7 +78,11 @@ impl Desk {
         actor.require(Role::Supervisor, "recording a complaint")?;
         let received_at = parse_instant("received_at", &input.received_at)?;
         not_in_future("received_at", received_at, now)?;
-        let given = |v: &Option<String>| v.as_deref().filter(|s| !s.trim().is_empty()).map(str::to_owned);
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .filter(|s| !s.trim().is_empty())
+                .map(str::to_owned)
+        };
         let about = match (given(&input.about_officer), given(&input.about_staff)) {
             (Some(c), None) => ComplaintAbout::Officer(code("about_officer", &c, 64)?),
             (None, Some(n)) => ComplaintAbout::Staff(person_name("about_staff", &n)?),
@@ -108,10 +112,17 @@ impl Desk {
         let tx = self.write_tx("recording a complaint")?;
         if let Some(h) = &hold_id {
             let exists: bool = tx
-                .query_row("SELECT EXISTS(SELECT 1 FROM hold WHERE hold_id = ?1)", [h], |r| r.get(0))
+                .query_row(
+                    "SELECT EXISTS(SELECT 1 FROM hold WHERE hold_id = ?1)",
+                    [h],
+                    |r| r.get(0),
+                )
                 .ctx("checking the hold")?;
             if !exists {
-                return Err(Error::NotFound { what: "hold", id: h.clone() });
+                return Err(Error::NotFound {
+                    what: "hold",
+                    id: h.clone(),
+                });
             }
         }
         tx.execute(
@@ -159,7 +170,10 @@ impl Desk {
         if at < current.received_at {
             return Err(Error::invalid(
                 "at",
-                format!("lies before the complaint was received ({})", utc_text(current.received_at)),
+                format!(
+                    "lies before the complaint was received ({})",
+                    utc_text(current.received_at)
+                ),
             ));
         }
         let late = at > current.due_at;
@@ -201,7 +215,12 @@ impl Desk {
 
     /// Complaints not yet reported, soonest due first; with `all`, the
     /// reported ones after them, most recently received first.
-    pub fn complaints(&self, actor: &Actor, all: bool, now: DateTime<Utc>) -> Result<Vec<Complaint>> {
+    pub fn complaints(
+        &self,
+        actor: &Actor,
+        all: bool,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Complaint>> {
         actor.require(Role::Supervisor, "reading complaints")?;
         let mut list = self.all_complaints(now)?;
         if !all {

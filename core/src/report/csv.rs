@@ -93,7 +93,11 @@ impl HoldRow {
             notice_late: notice_late(h),
             claims: h.claims.len(),
             claims_at: h.claims.iter().map(|c| c.claimed_at).collect(),
-            claims_local: h.claims.iter().map(|c| local_text(c.claimed_at, tz)).collect(),
+            claims_local: h
+                .claims
+                .iter()
+                .map(|c| local_text(c.claimed_at, tz))
+                .collect(),
             claim_report_seconds: h.claims.iter().map(claim_report_seconds).collect(),
             claims_reported_late: h.claims.iter().filter(|c| claim_late(c, cutoff)).count(),
             incidents: h.incidents.clone(),

@@ -124,14 +124,18 @@ impl Figures {
         }
         self.over_detentions += o.over_detentions;
         self.over_detention_seconds_total += o.over_detention_seconds_total;
-        self.over_detention_seconds_max = self.over_detention_seconds_max.max(o.over_detention_seconds_max);
+        self.over_detention_seconds_max = self
+            .over_detention_seconds_max
+            .max(o.over_detention_seconds_max);
         self.gaps_before_service += o.gaps_before_service;
         self.gap_seconds_total += o.gap_seconds_total;
         self.gap_seconds_max = self.gap_seconds_max.max(o.gap_seconds_max);
         self.notices_late += o.notices_late;
         self.claims += o.claims;
         self.claims_reported_late += o.claims_reported_late;
-        self.claim_report_seconds_max = self.claim_report_seconds_max.max(o.claim_report_seconds_max);
+        self.claim_report_seconds_max = self
+            .claim_report_seconds_max
+            .max(o.claim_report_seconds_max);
         self.complaints += o.complaints;
         self.complaints_reported_late += o.complaints_reported_late;
     }
@@ -248,13 +252,18 @@ pub fn compute<'a>(
     period: &Period,
     cutoff: DateTime<Utc>,
 ) -> Computed {
-    let mut months: BTreeMap<String, Figures> =
-        period.months().into_iter().map(|m| (m, Figures::default())).collect();
+    let mut months: BTreeMap<String, Figures> = period
+        .months()
+        .into_iter()
+        .map(|m| (m, Figures::default()))
+        .collect();
     let mut listed = Vec::new();
     for h in holds {
         if let Some(f) = month(&mut months, period, h.served_at) {
             f.services += 1;
-            *f.services_by_officer.entry(h.officer_credential.clone()).or_default() += 1;
+            *f.services_by_officer
+                .entry(h.officer_credential.clone())
+                .or_default() += 1;
             if held_without_authority(h) {
                 let gap = gap_seconds(h);
                 f.gaps_before_service += 1;
@@ -276,7 +285,10 @@ pub fn compute<'a>(
                     }
                     HoldStatus::Released => {
                         f.releases += 1;
-                        let reason = h.release_reason.clone().unwrap_or_else(|| "not recorded".into());
+                        let reason = h
+                            .release_reason
+                            .clone()
+                            .unwrap_or_else(|| "not recorded".into());
                         *f.releases_by_reason.entry(reason).or_default() += 1;
                     }
                     HoldStatus::Open => {}
@@ -315,7 +327,11 @@ pub fn compute<'a>(
     for f in months.values() {
         totals.add(f);
     }
-    listed.sort_by(|a, b| b.seconds.cmp(&a.seconds).then_with(|| a.hold_id.cmp(&b.hold_id)));
+    listed.sort_by(|a, b| {
+        b.seconds
+            .cmp(&a.seconds)
+            .then_with(|| a.hold_id.cmp(&b.hold_id))
+    });
     Computed {
         totals,
         months,
@@ -348,6 +364,10 @@ pub fn authorizations_ending(officers: &[Officer], today: NaiveDate) -> Vec<Auth
                 })
         })
         .collect();
-    out.sort_by(|a, b| a.ends_on.cmp(&b.ends_on).then_with(|| a.credential.cmp(&b.credential)));
+    out.sort_by(|a, b| {
+        a.ends_on
+            .cmp(&b.ends_on)
+            .then_with(|| a.credential.cmp(&b.credential))
+    });
     out
 }

@@ -138,7 +138,11 @@ fn assemble(
         .filter(|h| h.served_at < period.end && h.closed_at.is_none_or(|c| c >= period.start))
         .map(|h| csv::HoldRow::of(h, cutoff, tz))
         .collect();
-    rows.sort_by(|a, b| a.served_at.cmp(&b.served_at).then_with(|| a.hold_id.cmp(&b.hold_id)));
+    rows.sort_by(|a, b| {
+        a.served_at
+            .cmp(&b.served_at)
+            .then_with(|| a.hold_id.cmp(&b.hold_id))
+    });
     let mut complaints_received: Vec<crate::desk::Complaint> = complaints
         .iter()
         .filter(|c| period.month_of(c.received_at).is_some())

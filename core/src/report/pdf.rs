@@ -35,7 +35,10 @@ fn plain(text: &str) -> Cell {
 }
 
 fn name(r: &HoldRow) -> Cell {
-    vec![(r.family_name.clone(), true), (r.given_names.clone(), false)]
+    vec![
+        (r.family_name.clone(), true),
+        (r.given_names.clone(), false),
+    ]
 }
 
 fn local(t: DateTime<Utc>, tz: Tz) -> String {
@@ -48,20 +51,38 @@ type FigureRow = (&'static str, fn(&Figures) -> String);
 const FIGURE_ROWS: &[FigureRow] = &[
     ("Services (warrants served)", |f| f.services.to_string()),
     ("Transfers to ICE", |f| f.transfers.to_string()),
-    ("  of which within the limit", |f| f.transfers_within_limit.to_string()),
+    ("– of which within the limit", |f| {
+        f.transfers_within_limit.to_string()
+    }),
     ("Releases", |f| f.releases.to_string()),
-    ("Over-detentions (held past the deadline)", |f| f.over_detentions.to_string()),
-    ("  time over, in all", |f| clock_text(f.over_detention_seconds_total)),
-    ("  longest", |f| clock_text(f.over_detention_seconds_max)),
-    ("Held without authority before service", |f| f.gaps_before_service.to_string()),
-    ("  time without authority, in all", |f| clock_text(f.gap_seconds_total)),
-    ("  longest", |f| clock_text(f.gap_seconds_max)),
-    ("ICE notices later than 15 minutes", |f| f.notices_late.to_string()),
+    ("Over-detentions (held past the deadline)", |f| {
+        f.over_detentions.to_string()
+    }),
+    ("– time over, in all", |f| {
+        clock_text(f.over_detention_seconds_total)
+    }),
+    ("– longest", |f| clock_text(f.over_detention_seconds_max)),
+    ("Held without authority before service", |f| {
+        f.gaps_before_service.to_string()
+    }),
+    ("– time without authority, in all", |f| {
+        clock_text(f.gap_seconds_total)
+    }),
+    ("– longest", |f| clock_text(f.gap_seconds_max)),
+    ("ICE notices later than 15 minutes", |f| {
+        f.notices_late.to_string()
+    }),
     ("Claims of U.S. citizenship", |f| f.claims.to_string()),
-    ("  reported later than 1 hour", |f| f.claims_reported_late.to_string()),
-    ("  longest time to report", |f| clock_text(f.claim_report_seconds_max)),
+    ("– reported later than 1 hour", |f| {
+        f.claims_reported_late.to_string()
+    }),
+    ("– longest time to report", |f| {
+        clock_text(f.claim_report_seconds_max)
+    }),
     ("Complaints received", |f| f.complaints.to_string()),
-    ("  reported late", |f| f.complaints_reported_late.to_string()),
+    ("– reported late", |f| {
+        f.complaints_reported_late.to_string()
+    }),
 ];
 
 fn lay_out(canvas: &mut Canvas<'_>, r: &OversightReport) {
@@ -93,14 +114,29 @@ fn lay_out(canvas: &mut Canvas<'_>, r: &OversightReport) {
         .map(|(credential, n)| Row {
             cells: vec![
                 plain(credential),
-                plain(r.officer_names.get(credential).map_or("(not on the roster)", String::as_str)),
+                plain(
+                    r.officer_names
+                        .get(credential)
+                        .map_or("(not on the roster)", String::as_str),
+                ),
                 plain(&n.to_string()),
             ],
             shade: None,
         })
         .collect();
-    let cols = [col("Credential", 120.0), col("Officer", 300.0), col("Services", 80.0)];
-    section(canvas, &mut frame, "Services by officer", &cols, officers, &top);
+    let cols = [
+        col("Credential", 120.0),
+        col("Officer", 300.0),
+        col("Services", 80.0),
+    ];
+    section(
+        canvas,
+        &mut frame,
+        "Services by officer",
+        &cols,
+        officers,
+        &top,
+    );
 
     let reasons: Vec<Row> = r
         .totals
@@ -112,7 +148,14 @@ fn lay_out(canvas: &mut Canvas<'_>, r: &OversightReport) {
         })
         .collect();
     let cols = [col("Reason", 300.0), col("Releases", 80.0)];
-    section(canvas, &mut frame, "Releases by reason", &cols, reasons, &top);
+    section(
+        canvas,
+        &mut frame,
+        "Releases by reason",
+        &cols,
+        reasons,
+        &top,
+    );
 
     let over: Vec<Row> = r
         .over_detention_holds
@@ -121,7 +164,10 @@ fn lay_out(canvas: &mut Canvas<'_>, r: &OversightReport) {
         .map(|(i, o)| Row {
             cells: vec![
                 plain(&(i + 1).to_string()),
-                vec![(o.family_name.clone(), true), (o.given_names.clone(), false)],
+                vec![
+                    (o.family_name.clone(), true),
+                    (o.given_names.clone(), false),
+                ],
                 plain(&o.booking_number),
                 plain(&local(o.deadline_at, tz)),
                 plain(&if o.still_held {
@@ -146,7 +192,10 @@ fn lay_out(canvas: &mut Canvas<'_>, r: &OversightReport) {
     section(canvas, &mut frame, &title, &cols, over, &top);
 
     let rows_where = |keep: &dyn Fn(&HoldRow) -> bool| -> Vec<&HoldRow> {
-        r.holds.iter().filter(|h| in_period(h.served_at) && keep(h)).collect()
+        r.holds
+            .iter()
+            .filter(|h| in_period(h.served_at) && keep(h))
+            .collect()
     };
     let gaps: Vec<Row> = rows_where(&|h| h.held_without_authority)
         .into_iter()
@@ -183,7 +232,10 @@ fn lay_out(canvas: &mut Canvas<'_>, r: &OversightReport) {
                 name(h),
                 plain(&h.booking_number),
                 plain(&local(h.served_at, tz)),
-                plain(&h.ice_notified_at.map_or("not recorded".into(), |t| local(t, tz))),
+                plain(
+                    &h.ice_notified_at
+                        .map_or("not recorded".into(), |t| local(t, tz)),
+                ),
                 plain(&h.notice_seconds.map_or(String::new(), clock_text)),
             ],
             shade: None,
@@ -231,8 +283,8 @@ fn lay_out(canvas: &mut Canvas<'_>, r: &OversightReport) {
     holds_section(canvas, &mut frame, r, tz, &top);
 
     let footer = format!(
-        "WSO Desk oversight report · {} · {} to {} · generated {} · contains personal data: keep and destroy per jail policy",
-        r.facility_id, r.from, r.to, r.generated_local
+        "WSO Desk oversight report · {} · {} to {} · contains personal data: keep and destroy per jail policy",
+        r.facility_id, r.from, r.to
     );
     table::footers(canvas, MARGIN, &footer);
 }
@@ -288,7 +340,12 @@ fn figures_tables(
         let rows: Vec<Row> = FIGURE_ROWS
             .iter()
             .map(|(label, value)| {
-                let mut cells = vec![plain(label), vec![(value(&r.totals), true)]];
+                // Main figures in bold; the "– ..." lines below each qualify it.
+                let main = !label.starts_with('–');
+                let mut cells = vec![
+                    vec![(label.to_string(), main)],
+                    vec![(value(&r.totals), true)],
+                ];
                 cells.extend(chunk.iter().map(|(_, f)| plain(&value(f))));
                 Row { cells, shade: None }
             })
@@ -296,7 +353,11 @@ fn figures_tables(
         let title = if chunks.len() == 1 {
             "Figures: total for the period and per month".to_owned()
         } else {
-            format!("Figures: total for the period and per month ({} of {})", i + 1, chunks.len())
+            format!(
+                "Figures: total for the period and per month ({} of {})",
+                i + 1,
+                chunks.len()
+            )
         };
         table::draw(canvas, frame, &title, &cols, &rows, top);
     }
@@ -368,7 +429,10 @@ fn complaints_section(
                     plain(&local(c.received_at, tz)),
                     plain(&about),
                     plain(&local(c.due_at, tz)),
-                    plain(&c.reported_at.map_or("NOT REPORTED".into(), |t| local(t, tz))),
+                    plain(
+                        &c.reported_at
+                            .map_or("NOT REPORTED".into(), |t| local(t, tz)),
+                    ),
                     vec![(if late { "LATE" } else { "on time" }.to_owned(), late)],
                 ],
                 shade: late.then_some(0.9),
@@ -405,16 +469,23 @@ fn holds_section(
                 (crate::custody::HoldStatus::Transferred, Some(at)) => format!(
                     "Transferred {}{}",
                     local_short(*at, tz),
-                    h.destination.as_ref().map(|d| format!(" to {d}")).unwrap_or_default()
+                    h.destination
+                        .as_ref()
+                        .map(|d| format!(" to {d}"))
+                        .unwrap_or_default()
                 ),
                 (crate::custody::HoldStatus::Released, Some(at)) => format!(
                     "Released {}: {}",
                     local_short(*at, tz),
-                    h.release_reason.as_deref().unwrap_or("no reason recorded").replace('_', " ")
+                    h.release_reason
+                        .as_deref()
+                        .unwrap_or("no reason recorded")
+                        .replace('_', " ")
                 ),
                 _ => "still held".to_owned(),
             };
-            let over = (h.over_seconds > 0).then(|| (format!("over by {}", clock_text(h.over_seconds)), true));
+            let over = (h.over_seconds > 0)
+                .then(|| (format!("over by {}", clock_text(h.over_seconds)), true));
             let mut outcome_cell = vec![(outcome, false)];
             outcome_cell.extend(over);
             Row {
@@ -456,7 +527,13 @@ fn section(
         if frame.y + 20.0 > frame.bottom {
             table::next_page(canvas, frame, top);
         }
-        canvas.text(frame.left, frame.y + 10.0, 10.0, true, &format!("{title}: none."));
+        canvas.text(
+            frame.left,
+            frame.y + 10.0,
+            10.0,
+            true,
+            &format!("{title}: none."),
+        );
         frame.y += 20.0;
     } else {
         table::draw(canvas, frame, title, cols, &rows, top);

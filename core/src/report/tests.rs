@@ -100,40 +100,101 @@ fn november() -> Vec<Value> {
         // A: released from criminal custody 14:00, served 20:00 (six hours
         // without authority); ICE phoned 40 min after service; a claim
         // reported after 2 h; transferred 1 h after the deadline.
-        opened_v11(1, "A", "Nguyễn", "2026-11-02T19:00:00Z", "2026-11-03T01:00:00Z"),
-        env(2, "A", "hold.incident", "2026-11-03T01:00:00Z",
-            json!({ "incident_id": "i1", "kind": "held_without_authority", "seconds": 21600, "detail": "" })),
-        env(3, "A", "hold.ice_notified", "2026-11-03T01:40:00Z",
-            json!({ "method": "phone", "to": "ERO duty", "notified_at": "2026-11-03T01:40:00Z" })),
-        env(4, "A", "hold.citizenship_claim_recorded", "2026-11-03T02:00:00Z",
-            json!({ "claim_id": "k1", "claimed_at": "2026-11-03T02:00:00Z", "heard_by": "dep", "statement": "I was born in Texas" })),
-        env(5, "A", "hold.citizenship_claim_reported", "2026-11-03T04:00:00Z",
-            json!({ "claim_id": "k1", "reported_at": "2026-11-03T04:00:00Z", "method": "phone", "to": "ERO duty" })),
-        env(6, "A", "hold.transferred", "2026-11-04T20:00:00Z",
-            json!({ "transferred_at": "2026-11-04T20:00:00Z", "ice_officer": "Officer K", "destination": "Krome" })),
+        opened_v11(
+            1,
+            "A",
+            "Nguyễn",
+            "2026-11-02T19:00:00Z",
+            "2026-11-03T01:00:00Z",
+        ),
+        env(
+            2,
+            "A",
+            "hold.incident",
+            "2026-11-03T01:00:00Z",
+            json!({ "incident_id": "i1", "kind": "held_without_authority", "seconds": 21600, "detail": "" }),
+        ),
+        env(
+            3,
+            "A",
+            "hold.ice_notified",
+            "2026-11-03T01:40:00Z",
+            json!({ "method": "phone", "to": "ERO duty", "notified_at": "2026-11-03T01:40:00Z" }),
+        ),
+        env(
+            4,
+            "A",
+            "hold.citizenship_claim_recorded",
+            "2026-11-03T02:00:00Z",
+            json!({ "claim_id": "k1", "claimed_at": "2026-11-03T02:00:00Z", "heard_by": "dep", "statement": "I was born in Texas" }),
+        ),
+        env(
+            5,
+            "A",
+            "hold.citizenship_claim_reported",
+            "2026-11-03T04:00:00Z",
+            json!({ "claim_id": "k1", "reported_at": "2026-11-03T04:00:00Z", "method": "phone", "to": "ERO duty" }),
+        ),
+        env(
+            6,
+            "A",
+            "hold.transferred",
+            "2026-11-04T20:00:00Z",
+            json!({ "transferred_at": "2026-11-04T20:00:00Z", "ice_officer": "Officer K", "destination": "Krome" }),
+        ),
         // B: v1 hold, transferred in time.
         opened_v1(7, "B", "王", "2026-11-10T15:00:00Z", "WSO-1"),
-        env(8, "B", "hold.transferred", "2026-11-11T15:00:00Z",
-            json!({ "transferred_at": "2026-11-11T15:00:00Z", "ice_officer": "Officer K" })),
+        env(
+            8,
+            "B",
+            "hold.transferred",
+            "2026-11-11T15:00:00Z",
+            json!({ "transferred_at": "2026-11-11T15:00:00Z", "ice_officer": "Officer K" }),
+        ),
         // C: released by court order, then a second desk's late release (a conflict).
         opened_v1(9, "C", "Smith", "2026-11-12T15:00:00Z", "WSO-1"),
-        env(10, "C", "hold.released", "2026-11-13T15:00:00Z",
-            json!({ "released_at": "2026-11-13T15:00:00Z", "reason": "court_order", "note": null })),
-        env(11, "C", "hold.released", "2026-11-14T15:00:00Z",
-            json!({ "released_at": "2026-11-14T15:00:00Z", "reason": "other", "note": "late" })),
+        env(
+            10,
+            "C",
+            "hold.released",
+            "2026-11-13T15:00:00Z",
+            json!({ "released_at": "2026-11-13T15:00:00Z", "reason": "court_order", "note": null }),
+        ),
+        env(
+            11,
+            "C",
+            "hold.released",
+            "2026-11-14T15:00:00Z",
+            json!({ "released_at": "2026-11-14T15:00:00Z", "reason": "other", "note": "late" }),
+        ),
         // D: still held at the end of the period, deadline 2026-11-30T14:00Z.
         opened_v1(12, "D", "Open", "2026-11-28T14:00:00Z", "WSO-1"),
         // E: voided duplicate: no custody, counts nowhere.
         opened_v1(13, "E", "Dup", "2026-11-12T15:05:00Z", "WSO-1"),
-        env(14, "E", "hold.voided", "2026-11-12T16:00:00Z",
-            json!({ "reason": "duplicate_booking", "kept_hold_id": "C", "note": "same warrant" })),
+        env(
+            14,
+            "E",
+            "hold.voided",
+            "2026-11-12T16:00:00Z",
+            json!({ "reason": "duplicate_booking", "kept_hold_id": "C", "note": "same warrant" }),
+        ),
         // F: served in October (local), released in November.
         opened_v1(15, "F", "October", "2026-11-01T03:30:00Z", "WSO-1"),
-        env(16, "F", "hold.released", "2026-11-01T12:00:00Z",
-            json!({ "released_at": "2026-11-01T12:00:00Z", "reason": "detainer_cancelled", "note": null })),
+        env(
+            16,
+            "F",
+            "hold.released",
+            "2026-11-01T12:00:00Z",
+            json!({ "released_at": "2026-11-01T12:00:00Z", "reason": "detainer_cancelled", "note": null }),
+        ),
         // An ICE update receipt for a hold this desk never booked.
-        env(17, "Z", "hold.update_applied", "2026-11-05T12:00:00Z",
-            json!({ "update_id": "u1", "kind": "custody_assumed" })),
+        env(
+            17,
+            "Z",
+            "hold.update_applied",
+            "2026-11-05T12:00:00Z",
+            json!({ "update_id": "u1", "kind": "custody_assumed" }),
+        ),
     ]
 }
 
@@ -145,8 +206,16 @@ fn a_period_of_november_counts_each_fact_in_its_month() {
     assert!(!holds.contains_key("Z"), "no hold.opened, no hold");
     let complaints = [
         // Reported on time, reported late, and never reported (late at the cut-off).
-        complaint("2026-11-02T14:00:00Z", "2026-11-04T14:00:00Z", Some("2026-11-03T10:00:00Z")),
-        complaint("2026-11-06T14:00:00Z", "2026-11-10T14:00:00Z", Some("2026-11-11T10:00:00Z")),
+        complaint(
+            "2026-11-02T14:00:00Z",
+            "2026-11-04T14:00:00Z",
+            Some("2026-11-03T10:00:00Z"),
+        ),
+        complaint(
+            "2026-11-06T14:00:00Z",
+            "2026-11-10T14:00:00Z",
+            Some("2026-11-11T10:00:00Z"),
+        ),
         complaint("2026-11-20T14:00:00Z", "2026-11-24T14:00:00Z", None),
     ];
     let now = t("2026-12-15T00:00:00Z");
@@ -177,10 +246,20 @@ fn a_period_of_november_counts_each_fact_in_its_month() {
     // Only A was served after its release.
     assert_eq!((nov.gaps_before_service, nov.gap_seconds_max), (1, 21_600));
     assert_eq!(nov.notices_late, 1);
-    assert_eq!((nov.claims, nov.claims_reported_late, nov.claim_report_seconds_max), (1, 1, 7_200));
+    assert_eq!(
+        (
+            nov.claims,
+            nov.claims_reported_late,
+            nov.claim_report_seconds_max
+        ),
+        (1, 1, 7_200)
+    );
     assert_eq!((nov.complaints, nov.complaints_reported_late), (3, 2));
     // Totals are the months summed.
-    assert_eq!(c.totals.over_detentions, oct.over_detentions + nov.over_detentions);
+    assert_eq!(
+        c.totals.over_detentions,
+        oct.over_detentions + nov.over_detentions
+    );
     assert_eq!(c.totals.complaints, 3);
 }
 
@@ -190,7 +269,11 @@ fn a_hold_still_held_counts_to_the_time_of_the_report_when_that_is_sooner() {
     let holds = fold(&november());
     let now = t("2026-11-30T16:00:00Z");
     let c = compute(holds.values(), &[], &period, cutoff(&period, now));
-    let d_hold = c.over_detention_holds.iter().find(|o| o.hold_id == "D").unwrap();
+    let d_hold = c
+        .over_detention_holds
+        .iter()
+        .find(|o| o.hold_id == "D")
+        .unwrap();
     assert_eq!(d_hold.seconds, 7_200, "two hours past 14:00Z at 16:00Z");
 }
 
@@ -206,8 +289,20 @@ fn old_holds_read_the_criminal_release_as_the_service() {
 #[test]
 fn a_service_within_five_minutes_of_the_release_is_no_gap() {
     let holds = fold(&[
-        opened_v11(1, "a", "On time", "2026-11-02T14:00:00Z", "2026-11-02T14:05:00Z"),
-        opened_v11(2, "b", "Late", "2026-11-02T14:00:00Z", "2026-11-02T14:05:01Z"),
+        opened_v11(
+            1,
+            "a",
+            "On time",
+            "2026-11-02T14:00:00Z",
+            "2026-11-02T14:05:00Z",
+        ),
+        opened_v11(
+            2,
+            "b",
+            "Late",
+            "2026-11-02T14:00:00Z",
+            "2026-11-02T14:05:01Z",
+        ),
     ]);
     assert!(!super::figures::held_without_authority(&holds["a"]));
     assert!(super::figures::held_without_authority(&holds["b"]));
@@ -218,22 +313,46 @@ fn a_service_within_five_minutes_of_the_release_is_no_gap() {
 fn corrections_agreements_and_first_notice_are_folded_in_protocol_order() {
     let holds = fold(&[
         // Out of order on purpose: the fold sorts by occurred_at.
-        env(5, "a", "hold.ice_notified", "2026-11-02T14:30:00Z",
-            json!({ "method": "email", "to": "ERO", "notified_at": "2026-11-02T14:30:00Z" })),
-        env(4, "a", "hold.ice_notified", "2026-11-02T14:10:00Z",
-            json!({ "method": "phone", "to": "ERO", "notified_at": "2026-11-02T14:10:00Z" })),
+        env(
+            5,
+            "a",
+            "hold.ice_notified",
+            "2026-11-02T14:30:00Z",
+            json!({ "method": "email", "to": "ERO", "notified_at": "2026-11-02T14:30:00Z" }),
+        ),
+        env(
+            4,
+            "a",
+            "hold.ice_notified",
+            "2026-11-02T14:10:00Z",
+            json!({ "method": "phone", "to": "ERO", "notified_at": "2026-11-02T14:10:00Z" }),
+        ),
         opened_v1(1, "a", "Nguyen", "2026-11-02T14:00:00Z", "WSO-1"),
-        env(2, "a", "hold.corrected", "2026-11-02T15:00:00Z",
-            json!({ "field": "person.family_name", "old": "Nguyen", "new": "Nguyễn", "reason": "diacritics" })),
-        env(3, "a", "hold.placed_under_agreement", "2026-11-03T12:00:00Z",
+        env(
+            2,
+            "a",
+            "hold.corrected",
+            "2026-11-02T15:00:00Z",
+            json!({ "field": "person.family_name", "old": "Nguyen", "new": "Nguyễn", "reason": "diacritics" }),
+        ),
+        env(
+            3,
+            "a",
+            "hold.placed_under_agreement",
+            "2026-11-03T12:00:00Z",
             json!({ "agreement": { "id": "usms-72", "kind": "usms_iga", "number": "U-1", "hold_limit_hours": 72 },
-                    "at": "2026-11-03T12:00:00Z", "deadline_at": "2026-11-05T14:00:00Z" })),
+                    "at": "2026-11-03T12:00:00Z", "deadline_at": "2026-11-05T14:00:00Z" }),
+        ),
     ]);
     let h = &holds["a"];
     assert_eq!(h.family_name, "Nguyễn");
     assert_eq!(h.agreement_id.as_deref(), Some("usms-72"));
     assert_eq!(h.deadline_at, Some(t("2026-11-05T14:00:00Z")));
-    assert_eq!(h.ice_notified_at, Some(t("2026-11-02T14:10:00Z")), "the first notice counts");
+    assert_eq!(
+        h.ice_notified_at,
+        Some(t("2026-11-02T14:10:00Z")),
+        "the first notice counts"
+    );
     assert!(!super::figures::notice_late(h));
     assert_eq!(h.status, HoldStatus::Open);
 }
@@ -242,8 +361,13 @@ fn corrections_agreements_and_first_notice_are_folded_in_protocol_order() {
 fn an_unreported_claim_is_late_once_an_hour_has_passed_at_the_cut_off() {
     let holds = fold(&[
         opened_v1(1, "a", "Doe", "2026-11-02T14:00:00Z", "WSO-1"),
-        env(2, "a", "hold.citizenship_claim_recorded", "2026-11-02T15:00:00Z",
-            json!({ "claim_id": "k", "claimed_at": "2026-11-02T15:00:00Z", "heard_by": "dep", "statement": "..." })),
+        env(
+            2,
+            "a",
+            "hold.citizenship_claim_recorded",
+            "2026-11-02T15:00:00Z",
+            json!({ "claim_id": "k", "claimed_at": "2026-11-02T15:00:00Z", "heard_by": "dep", "statement": "..." }),
+        ),
     ]);
     let c = &holds["a"].claims[0];
     assert!(!super::figures::claim_late(c, t("2026-11-02T16:00:00Z")));
@@ -256,8 +380,15 @@ fn months_and_boundaries_are_the_facility_calendar() {
     assert_eq!(p.months(), ["2026-11", "2026-12", "2027-01"]);
     assert_eq!(p.start, t("2026-11-30T05:00:00Z"));
     assert_eq!(p.end, t("2027-01-03T05:00:00Z"));
-    assert_eq!(p.month_of(t("2026-12-01T04:59:59Z")).as_deref(), Some("2026-11"));
-    assert_eq!(p.month_of(t("2027-01-03T05:00:00Z")), None, "the end is excluded");
+    assert_eq!(
+        p.month_of(t("2026-12-01T04:59:59Z")).as_deref(),
+        Some("2026-11")
+    );
+    assert_eq!(
+        p.month_of(t("2027-01-03T05:00:00Z")),
+        None,
+        "the end is excluded"
+    );
     assert_eq!(p.month_of(t("2026-11-30T04:59:59Z")), None);
     // A period that starts on the day the clocks go back is 25 hours long on its first day.
     let fall = Period::new(d("2026-11-01"), d("2026-11-01"), NY).unwrap();
@@ -282,11 +413,11 @@ fn authorizations_ending_within_sixty_days_are_listed_soonest_first() {
     let today = d("2026-12-01");
     let list = authorizations_ending(
         &[
-            officer("late", "2027-01-30", true),  // 60 days: listed
-            officer("far", "2027-01-31", true),   // 61 days: not
-            officer("soon", "2026-12-01", true),  // today: listed
-            officer("gone", "2026-11-30", true),  // already ended
-            officer("off", "2026-12-10", false),  // inactive
+            officer("late", "2027-01-30", true), // 60 days: listed
+            officer("far", "2027-01-31", true),  // 61 days: not
+            officer("soon", "2026-12-01", true), // today: listed
+            officer("gone", "2026-11-30", true), // already ended
+            officer("off", "2026-12-10", false), // inactive
         ],
         today,
     );

@@ -102,5 +102,8 @@ fn line(c: &Complaint) -> String {
         _ if c.overdue => format!("OVERDUE: was due {}", c.due_local),
         _ => format!("due {}", c.due_local),
     };
-    format!("{}  received {}  about {about}  {state}", c.complaint_id, c.received_local)
+    format!(
+        "{}  received {}  about {about}  {state}",
+        c.complaint_id, c.received_local
+    )
 }

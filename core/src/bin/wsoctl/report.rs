@@ -36,7 +36,10 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
     let actor = ctx.actor(&desk)?;
     let now = ctx.now_or(args.now.as_deref())?;
     let r = desk.oversight_report(&actor, &args.from, &args.to, now)?;
-    let pdf_out = args.out.as_deref().map(|p| (p, pdf::Paper::from(args.paper)));
+    let pdf_out = args
+        .out
+        .as_deref()
+        .map(|p| (p, pdf::Paper::from(args.paper)));
     // The audit time is the real time of the export, whatever `--now` said.
     let rendered = report::save(&desk, &actor, &r, pdf_out, args.csv.as_deref(), clock_now())?;
     if rendered.as_ref().is_some_and(|p| p.missing_glyphs) {
@@ -50,10 +53,18 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
         t.claims_reported_late, t.complaints, t.complaints_reported_late
     );
     if let (Some(p), Some(rendered)) = (&args.out, &rendered) {
-        text.push_str(&format!("\nwrote {} ({} pages)", p.display(), rendered.pages));
+        text.push_str(&format!(
+            "\nwrote {} ({} pages)",
+            p.display(),
+            rendered.pages
+        ));
     }
     if let Some(c) = &args.csv {
-        text.push_str(&format!("\nwrote {} ({} holds)", c.display(), r.holds.len()));
+        text.push_str(&format!(
+            "\nwrote {} ({} holds)",
+            c.display(),
+            r.holds.len()
+        ));
     }
     output::print(ctx, &r, &text);
     Ok(())
