@@ -148,7 +148,7 @@ fn assemble(
         .filter(|c| period.month_of(c.received_at).is_some())
         .cloned()
         .collect();
-    complaints_received.sort_by(|a, b| a.received_at.cmp(&b.received_at));
+    complaints_received.sort_by_key(|c| c.received_at);
     OversightReport {
         facility_id: facility.id.clone(),
         facility_name: facility.name.clone(),
