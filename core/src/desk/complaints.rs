@@ -55,12 +55,21 @@ pub struct Complaint {
 }
 
 impl Complaint {
-    pub fn about(&self) -> ComplaintAbout {
+    /// Who it is about, in the words every screen and paper uses.
+    pub fn about_text(&self) -> String {
         match (&self.about_officer, &self.about_staff) {
-            (Some(c), _) => ComplaintAbout::Officer(c.clone()),
-            (None, s) => ComplaintAbout::Staff(s.clone().unwrap_or_default()),
+            (Some(o), _) => format!("officer {o}"),
+            (None, Some(s)) => format!("{s} (not designated)"),
+            (None, None) => String::new(),
         }
     }
+}
+
+fn already_reported(complaint_id: &str) -> Error {
+    Error::refused(
+        Some("complaint_id"),
+        format!("complaint {complaint_id} is already recorded as reported"),
+    )
 }
 
 const COLUMNS: &str = "complaint_id, received_at, about_officer, about_staff, summary, hold_id, reported_at, reported_to, recorded_by";
@@ -162,10 +171,7 @@ impl Desk {
         not_in_future("at", at, now)?;
         let current = self.complaint(complaint_id, now)?;
         if current.reported_at.is_some() {
-            return Err(Error::refused(
-                Some("complaint_id"),
-                format!("complaint {complaint_id} is already recorded as reported"),
-            ));
+            return Err(already_reported(complaint_id));
         }
         if at < current.received_at {
             return Err(Error::invalid(
@@ -188,10 +194,7 @@ impl Desk {
             )
             .ctx("recording the report")?;
         if changed != 1 {
-            return Err(Error::refused(
-                Some("complaint_id"),
-                format!("complaint {complaint_id} is already recorded as reported"),
-            ));
+            return Err(already_reported(complaint_id));
         }
         audit::record(
             &tx,

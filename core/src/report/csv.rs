@@ -57,6 +57,8 @@ pub struct HoldRow {
     /// Per claim, in order; null for a claim not reported.
     pub claim_report_seconds: Vec<Option<i64>>,
     pub claims_reported_late: usize,
+    /// Per claim, in order: reported late (or not reported and over an hour old at the cut-off).
+    pub claims_late: Vec<bool>,
     pub incidents: Vec<String>,
 }
 
@@ -100,18 +102,21 @@ impl HoldRow {
                 .collect(),
             claim_report_seconds: h.claims.iter().map(claim_report_seconds).collect(),
             claims_reported_late: h.claims.iter().filter(|c| claim_late(c, cutoff)).count(),
+            claims_late: h.claims.iter().map(|c| claim_late(c, cutoff)).collect(),
             incidents: h.incidents.clone(),
         }
     }
 }
 
 impl HoldRow {
-    /// Each claim: when it was made and how long it took to report (None: not reported).
-    pub fn claim_times(&self) -> Vec<(DateTime<Utc>, Option<i64>)> {
+    /// Each claim: when it was made, how long it took to report (None: not
+    /// reported) and whether that was late.
+    pub fn claim_times(&self) -> Vec<(DateTime<Utc>, Option<i64>, bool)> {
         self.claims_at
             .iter()
-            .copied()
-            .zip(self.claim_report_seconds.iter().copied())
+            .zip(&self.claim_report_seconds)
+            .zip(&self.claims_late)
+            .map(|((at, seconds), late)| (*at, *seconds, *late))
             .collect()
     }
 }

@@ -372,14 +372,10 @@ fn claims_section(
 ) {
     let mut rows = Vec::new();
     for h in &r.holds {
-        for (at, seconds) in h.claim_times() {
+        for (at, seconds, late) in h.claim_times() {
             if at < r.period_start || at >= r.period_end {
                 continue;
             }
-            let late = match seconds {
-                Some(s) => s > super::figures::CLAIM_REPORT_SECONDS,
-                None => (r.cutoff - at).num_seconds() > super::figures::CLAIM_REPORT_SECONDS,
-            };
             rows.push(Row {
                 cells: vec![
                     plain(&(rows.len() + 1).to_string()),
@@ -417,11 +413,7 @@ fn complaints_section(
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let about = match (&c.about_officer, &c.about_staff) {
-                (Some(o), _) => format!("officer {o}"),
-                (None, Some(s)) => format!("{s} (not designated)"),
-                (None, None) => String::new(),
-            };
+            let about = c.about_text();
             let late = super::figures::complaint_late(c, r.cutoff);
             Row {
                 cells: vec![

@@ -89,11 +89,7 @@ pub fn run(ctx: &Context, cmd: ComplaintCommand) -> CliResult {
 }
 
 fn line(c: &Complaint) -> String {
-    let about = match (&c.about_officer, &c.about_staff) {
-        (Some(o), _) => format!("officer {o}"),
-        (None, Some(s)) => format!("{s} (not designated)"),
-        (None, None) => String::new(),
-    };
+    let about = c.about_text();
     let state = match (&c.reported_local, &c.reported_to, c.reported_late) {
         (Some(at), Some(to), late) => format!(
             "reported {at} to {to}{}",

@@ -132,11 +132,7 @@ fn complaints(
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let about = match (&c.about_officer, &c.about_staff) {
-                (Some(o), _) => format!("officer {o}"),
-                (None, Some(s)) => format!("{s} (not designated)"),
-                (None, None) => String::new(),
-            };
+            let about = c.about_text();
             let remaining = c.remaining_seconds.unwrap_or_default();
             let status = if c.overdue {
                 format!("OVERDUE by {}: report to ICE now", clock_text(-remaining))
