@@ -151,9 +151,8 @@ fn complaints(
             }
         })
         .collect();
-    if rows.is_empty() {
-        note(canvas, frame, "Complaints to report to ICE: none.");
-    } else {
+    // No complaints, no section: the sheet stays as short as the holds make it.
+    if !rows.is_empty() {
         let title = format!(
             "Complaints to report to ICE ({}, {} overdue)",
             sheet.summary.complaints_due, sheet.summary.complaints_overdue
@@ -263,9 +262,8 @@ fn heading(canvas: &mut Canvas<'_>, frame: &mut Frame, s: &HandoffSheet) {
     }
     let m = &s.summary;
     let counts = format!(
-        "Open holds: {}    RELEASE REQUIRED: {}    Deadline in next shift: {}    Outside perimeter: {}    IGSA: {}    Closed this shift: {}    Complaints to report: {} ({} overdue)",
-        m.open, m.release_required, m.due_next_shift, m.outside_perimeter, m.igsa, m.closed_in_shift,
-        m.complaints_due, m.complaints_overdue
+        "Open holds: {}    RELEASE REQUIRED: {}    Deadline in next shift: {}    Outside perimeter: {}    IGSA: {}    Closed this shift: {}",
+        m.open, m.release_required, m.due_next_shift, m.outside_perimeter, m.igsa, m.closed_in_shift
     );
     frame.y += 2.0;
     canvas.fill(frame.left, frame.y, frame.width(), 15.0, 0.88);
@@ -288,6 +286,14 @@ fn heading(canvas: &mut Canvas<'_>, frame: &mut Frame, s: &HandoffSheet) {
         &sync,
     );
     frame.y += 12.0;
+    if m.complaints_due > 0 {
+        let text = format!(
+            "Complaints to report to ICE: {} ({} overdue), listed after the closed holds",
+            m.complaints_due, m.complaints_overdue
+        );
+        canvas.text(frame.left, frame.y + 9.0, 9.0, true, &text);
+        frame.y += 12.0;
+    }
     let ack = match &s.last_acknowledgement {
         Some(a) => format!(
             "Last handoff acknowledged: {} ({}) took over from {} ({}) at {}",
