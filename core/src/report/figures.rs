@@ -141,6 +141,118 @@ impl Figures {
     }
 }
 
+/// One line of the figures table, as every screen and paper labels it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FigureLine {
+    /// The key in `report --json` (`totals` and each month).
+    pub key: &'static str,
+    pub label: &'static str,
+    /// Seconds, shown as h:mm:ss.
+    pub duration: bool,
+    /// Qualifies the line above it (shown indented).
+    pub qualifies: bool,
+}
+
+const fn line(
+    key: &'static str,
+    label: &'static str,
+    duration: bool,
+    qualifies: bool,
+) -> FigureLine {
+    FigureLine {
+        key,
+        label,
+        duration,
+        qualifies,
+    }
+}
+
+/// The figures in the order the report shows them.
+pub const FIGURE_LINES: &[FigureLine] = &[
+    line("services", "Services (warrants served)", false, false),
+    line("transfers", "Transfers to ICE", false, false),
+    line(
+        "transfers_within_limit",
+        "of which within the limit",
+        false,
+        true,
+    ),
+    line("releases", "Releases", false, false),
+    line(
+        "over_detentions",
+        "Over-detentions (held past the deadline)",
+        false,
+        false,
+    ),
+    line(
+        "over_detention_seconds_total",
+        "time over, in all",
+        true,
+        true,
+    ),
+    line("over_detention_seconds_max", "longest", true, true),
+    line(
+        "gaps_before_service",
+        "Held without authority before service",
+        false,
+        false,
+    ),
+    line(
+        "gap_seconds_total",
+        "time without authority, in all",
+        true,
+        true,
+    ),
+    line("gap_seconds_max", "longest", true, true),
+    line(
+        "notices_late",
+        "ICE notices later than 15 minutes",
+        false,
+        false,
+    ),
+    line("claims", "Claims of U.S. citizenship", false, false),
+    line(
+        "claims_reported_late",
+        "reported later than 1 hour",
+        false,
+        true,
+    ),
+    line(
+        "claim_report_seconds_max",
+        "longest time to report",
+        true,
+        true,
+    ),
+    line("complaints", "Complaints received", false, false),
+    line("complaints_reported_late", "reported late", false, true),
+];
+
+impl Figures {
+    /// The value of a line of [`FIGURE_LINES`] (0 for an unknown key).
+    pub fn get(&self, key: &str) -> i64 {
+        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        match key {
+            "services" => n(self.services),
+            "transfers" => n(self.transfers),
+            "transfers_within_limit" => n(self.transfers_within_limit),
+            "releases" => n(self.releases),
+            "over_detentions" => n(self.over_detentions),
+            "over_detention_seconds_total" => self.over_detention_seconds_total,
+            "over_detention_seconds_max" => self.over_detention_seconds_max,
+            "gaps_before_service" => n(self.gaps_before_service),
+            "gap_seconds_total" => self.gap_seconds_total,
+            "gap_seconds_max" => self.gap_seconds_max,
+            "notices_late" => n(self.notices_late),
+            "claims" => n(self.claims),
+            "claims_reported_late" => n(self.claims_reported_late),
+            "claim_report_seconds_max" => self.claim_report_seconds_max,
+            "complaints" => n(self.complaints),
+            "complaints_reported_late" => n(self.complaints_reported_late),
+            _ => 0,
+        }
+    }
+}
+
 /// A hold held past its deadline, as the report lists it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OverDetention {

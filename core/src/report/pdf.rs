@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::csv::HoldRow;
-use super::figures::Figures;
+use super::figures::{FigureLine, Figures, FIGURE_LINES};
 use super::OversightReport;
 use crate::error::Result;
 use crate::handoff::pdf::canvas::Canvas;
@@ -44,46 +44,6 @@ fn name(r: &HoldRow) -> Cell {
 fn local(t: DateTime<Utc>, tz: Tz) -> String {
     local_short(t, tz).replacen(' ', "\n", 1)
 }
-
-/// The figure rows: (label, value of one month or the total).
-type FigureRow = (&'static str, fn(&Figures) -> String);
-
-const FIGURE_ROWS: &[FigureRow] = &[
-    ("Services (warrants served)", |f| f.services.to_string()),
-    ("Transfers to ICE", |f| f.transfers.to_string()),
-    ("– of which within the limit", |f| {
-        f.transfers_within_limit.to_string()
-    }),
-    ("Releases", |f| f.releases.to_string()),
-    ("Over-detentions (held past the deadline)", |f| {
-        f.over_detentions.to_string()
-    }),
-    ("– time over, in all", |f| {
-        clock_text(f.over_detention_seconds_total)
-    }),
-    ("– longest", |f| clock_text(f.over_detention_seconds_max)),
-    ("Held without authority before service", |f| {
-        f.gaps_before_service.to_string()
-    }),
-    ("– time without authority, in all", |f| {
-        clock_text(f.gap_seconds_total)
-    }),
-    ("– longest", |f| clock_text(f.gap_seconds_max)),
-    ("ICE notices later than 15 minutes", |f| {
-        f.notices_late.to_string()
-    }),
-    ("Claims of U.S. citizenship", |f| f.claims.to_string()),
-    ("– reported later than 1 hour", |f| {
-        f.claims_reported_late.to_string()
-    }),
-    ("– longest time to report", |f| {
-        clock_text(f.claim_report_seconds_max)
-    }),
-    ("Complaints received", |f| f.complaints.to_string()),
-    ("– reported late", |f| {
-        f.complaints_reported_late.to_string()
-    }),
-];
 
 fn lay_out(canvas: &mut Canvas<'_>, r: &OversightReport) {
     let tz: Tz = r.timezone.parse().unwrap_or(chrono_tz::UTC);
@@ -337,16 +297,28 @@ fn figures_tables(
             title: Cow::Owned((*m).clone()),
             width: 62.0,
         }));
-        let rows: Vec<Row> = FIGURE_ROWS
+        let text = |line: &FigureLine, f: &Figures| {
+            let v = f.get(line.key);
+            if line.duration {
+                clock_text(v)
+            } else {
+                v.to_string()
+            }
+        };
+        let rows: Vec<Row> = FIGURE_LINES
             .iter()
-            .map(|(label, value)| {
-                // Main figures in bold; the "– ..." lines below each qualify it.
-                let main = !label.starts_with('–');
+            .map(|line| {
+                // Main figures in bold; the lines below each qualify it.
+                let label = if line.qualifies {
+                    format!("– {}", line.label)
+                } else {
+                    line.label.to_owned()
+                };
                 let mut cells = vec![
-                    vec![(label.to_string(), main)],
-                    vec![(value(&r.totals), true)],
+                    vec![(label, !line.qualifies)],
+                    vec![(text(line, &r.totals), true)],
                 ];
-                cells.extend(chunk.iter().map(|(_, f)| plain(&value(f))));
+                cells.extend(chunk.iter().map(|(_, f)| plain(&text(line, f))));
                 Row { cells, shade: None }
             })
             .collect();

@@ -425,3 +425,23 @@ fn authorizations_ending_within_sixty_days_are_listed_soonest_first() {
     assert_eq!(names, ["soon", "late"]);
     assert_eq!(list[1].days_left, 60);
 }
+
+#[test]
+fn every_figure_line_names_a_json_key_with_the_same_value() {
+    let period = Period::new(d("2026-10-01"), d("2026-11-30"), NY).unwrap();
+    let holds = fold(&november());
+    let c = compute(holds.values(), &[], &period, period.end);
+    let json = serde_json::to_value(&c.totals).unwrap();
+    for line in super::figures::FIGURE_LINES {
+        assert_eq!(
+            json[line.key].as_i64(),
+            Some(c.totals.get(line.key)),
+            "{}",
+            line.key
+        );
+    }
+    assert!(
+        c.totals.get("over_detention_seconds_total") > 0,
+        "a figure that is not zero is checked too"
+    );
+}
