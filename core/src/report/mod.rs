@@ -185,6 +185,8 @@ fn assemble(
 pub enum ExportKind {
     Pdf,
     Csv,
+    /// The figures and rows as JSON (`report --json`, the window's screen).
+    Json,
 }
 
 impl ExportKind {
@@ -192,6 +194,7 @@ impl ExportKind {
         match self {
             ExportKind::Pdf => "pdf",
             ExportKind::Csv => "csv",
+            ExportKind::Json => "json",
         }
     }
 }

@@ -45,6 +45,10 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
     if rendered.as_ref().is_some_and(|p| p.missing_glyphs) {
         eprintln!("wsoctl: warning: some characters of names have no glyph in the fonts on this machine and print as boxes; install a CJK font (Debian: fonts-noto-cjk) or set WSO_CJK_FONT");
     }
+    if ctx.json {
+        // The JSON carries names too: it leaves the desk like a file does.
+        report::record_export(&desk, &actor, &r, report::ExportKind::Json, "stdout", clock_now())?;
+    }
     let t = &r.totals;
     let mut text = format!(
         "oversight report {} to {}: {} services, {} transfers ({} within the limit), {} releases, {} over-detentions, {} held without authority, {} late notices, {} claims ({} reported late), {} complaints ({} reported late)",
