@@ -404,7 +404,11 @@ fn the_report_counts_from_events_and_its_pdf_and_csv_agree_with_the_json() {
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(exports - exports_before, 3, "each export audited: PDF, CSV and the JSON");
+    assert_eq!(
+        exports - exports_before,
+        3,
+        "each export audited: PDF, CSV and the JSON"
+    );
 }
 
 #[test]

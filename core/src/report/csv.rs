@@ -10,11 +10,11 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
-use super::figures::{
+use super::fold::HoldFacts;
+use super::rules::{
     claim_late, claim_report_seconds, gap_seconds, held_without_authority, notice_late,
     notice_seconds, over_counted_at, over_detention, within_limit,
 };
-use super::fold::HoldFacts;
 use super::OversightReport;
 use crate::custody::HoldStatus;
 use crate::time::{local_text, utc_text};

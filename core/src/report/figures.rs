@@ -11,81 +11,21 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use chrono_tz::Tz;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::fold::{ClaimFacts, HoldFacts};
-use crate::custody::complaint::start_of_day;
+use super::fold::HoldFacts;
+use super::period::Period;
+use super::rules::{
+    claim_late, claim_report_seconds, complaint_late, gap_seconds, held_without_authority,
+    notice_late, over_counted_at, over_detention, within_limit,
+};
 use crate::custody::officer::Officer;
 use crate::custody::HoldStatus;
 use crate::desk::Complaint;
-use crate::error::{Error, Result};
 
-/// A service more than this long after the criminal release leaves the
-/// person held with no authority (agreement.md s1).
-pub const GAP_SLACK_SECONDS: i64 = 5 * 60;
-/// ICE must be notified within this long of the service (agreement.md s4).
-pub const NOTICE_DUE_SECONDS: i64 = 15 * 60;
-/// A claim of U.S. citizenship must be reported within this long (agreement.md s4).
-pub const CLAIM_REPORT_SECONDS: i64 = 60 * 60;
 /// Officers whose authorization ends this soon are listed.
 pub const AUTHORIZATION_HORIZON_DAYS: i64 = 60;
-/// Longest period one report covers.
-const MAX_PERIOD_DAYS: i64 = 3660;
-
-/// Facility-local dates `from..=to` as the UTC instants `[start, end)`.
-#[derive(Debug, Clone, Copy)]
-pub struct Period {
-    pub from: NaiveDate,
-    pub to: NaiveDate,
-    pub start: DateTime<Utc>,
-    pub end: DateTime<Utc>,
-    tz: Tz,
-}
-
-impl Period {
-    /// Refused naming `to` when it lies before `from`.
-    pub fn new(from: NaiveDate, to: NaiveDate, tz: Tz) -> Result<Period> {
-        if to < from {
-            return Err(Error::invalid(
-                "to",
-                format!("{to} lies before the start of the period ({from})"),
-            ));
-        }
-        if (to - from).num_days() > MAX_PERIOD_DAYS {
-            return Err(Error::invalid("to", "a report covers at most ten years"));
-        }
-        let next = to.succ_opt().unwrap_or(to);
-        Ok(Period {
-            from,
-            to,
-            start: start_of_day(from, tz),
-            end: start_of_day(next, tz),
-            tz,
-        })
-    }
-
-    /// `YYYY-MM` (facility-local) of an instant inside the period, else None.
-    pub fn month_of(&self, t: DateTime<Utc>) -> Option<String> {
-        (t >= self.start && t < self.end)
-            .then(|| t.with_timezone(&self.tz).format("%Y-%m").to_string())
-    }
-
-    /// Every month the period touches, in order.
-    pub fn months(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        let mut d = self.from;
-        while d <= self.to {
-            let m = d.format("%Y-%m").to_string();
-            if out.last() != Some(&m) {
-                out.push(m);
-            }
-            d = d.succ_opt().unwrap_or(self.to + Duration::days(1));
-        }
-        out
-    }
-}
 
 /// The figures for one month, or for the whole period.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -282,79 +222,6 @@ pub struct Computed {
     pub totals: Figures,
     pub months: BTreeMap<String, Figures>,
     pub over_detention_holds: Vec<OverDetention>,
-}
-
-/// The seconds between criminal release and service (never negative).
-pub fn gap_seconds(h: &HoldFacts) -> i64 {
-    (h.served_at - h.criminal_release_at).num_seconds().max(0)
-}
-
-pub fn held_without_authority(h: &HoldFacts) -> bool {
-    gap_seconds(h) > GAP_SLACK_SECONDS || h.has_incident("held_without_authority")
-}
-
-/// Seconds from service to the first recorded notice to ICE.
-pub fn notice_seconds(h: &HoldFacts) -> Option<i64> {
-    h.ice_notified_at.map(|t| (t - h.served_at).num_seconds())
-}
-
-pub fn notice_late(h: &HoldFacts) -> bool {
-    notice_seconds(h).is_some_and(|s| s > NOTICE_DUE_SECONDS) || h.has_incident("notice_late")
-}
-
-/// Seconds from claim to report, when reported.
-pub fn claim_report_seconds(c: &ClaimFacts) -> Option<i64> {
-    c.reported_at.map(|r| (r - c.claimed_at).num_seconds())
-}
-
-/// Reported more than an hour after it was made, or not reported and more
-/// than an hour old at the cut-off.
-pub fn claim_late(c: &ClaimFacts, cutoff: DateTime<Utc>) -> bool {
-    let by = c.reported_at.unwrap_or(cutoff);
-    (by - c.claimed_at).num_seconds() > CLAIM_REPORT_SECONDS
-}
-
-/// Transferred at or before its deadline (every transfer is, with no deadline).
-pub fn within_limit(h: &HoldFacts) -> Option<bool> {
-    (h.status == HoldStatus::Transferred)
-        .then(|| h.closed_at.zip(h.deadline_at).is_none_or(|(c, d)| c <= d))
-}
-
-/// Held past the deadline: until the close, or until the cut-off if still held.
-pub fn over_detention(h: &HoldFacts, cutoff: DateTime<Utc>) -> Option<OverDetention> {
-    let deadline = h.deadline_at?;
-    let until = h.closed_at.unwrap_or(cutoff);
-    let seconds = (until - deadline).num_seconds();
-    (seconds > 0).then(|| OverDetention {
-        hold_id: h.hold_id.clone(),
-        booking_number: h.booking_number.clone(),
-        family_name: h.family_name.clone(),
-        given_names: h.given_names.clone(),
-        deadline_at: deadline,
-        until,
-        seconds,
-        still_held: h.closed_at.is_none(),
-    })
-}
-
-/// When an over-detention counts: at the close, or for a hold still held at
-/// the last second before the cut-off (a cut-off at the end of the period
-/// is outside it).
-pub fn over_counted_at(o: &OverDetention) -> DateTime<Utc> {
-    if o.still_held {
-        o.until - Duration::seconds(1)
-    } else {
-        o.until
-    }
-}
-
-pub fn complaint_late(c: &Complaint, cutoff: DateTime<Utc>) -> bool {
-    c.reported_at.unwrap_or(cutoff) > c.due_at
-}
-
-/// The cut-off of a report made at `now`: the end of the period, or now if sooner.
-pub fn cutoff(period: &Period, now: DateTime<Utc>) -> DateTime<Utc> {
-    now.min(period.end)
 }
 
 /// Every figure for `period`, from the folded holds and the complaints.

@@ -10,13 +10,15 @@
 //! against ICE's copy (docs/adr/0014-oversight-report-from-events.md).
 //! Complaints are not synced; they come from the desk's complaint table.
 //!
-//! [`fold`] turns envelopes into one record per hold, [`figures`] counts
-//! (both pure); [`Desk::oversight_report`] gathers; [`csv`] and [`pdf`] print.
+//! [`fold`] turns envelopes into one record per hold, [`rules`] judges each
+//! hold, [`figures`] counts (all pure); [`Desk::oversight_report`] gathers; [`csv`] and [`pdf`] print.
 
 pub mod csv;
 pub mod figures;
 pub mod fold;
 pub mod pdf;
+pub mod period;
+pub mod rules;
 #[cfg(test)]
 mod tests;
 
@@ -27,8 +29,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
-use self::figures::{AuthorizationEnding, Figures, OverDetention, Period};
+use self::figures::{AuthorizationEnding, Figures, OverDetention};
 use self::fold::HoldFacts;
+use self::period::Period;
 use crate::audit::Entry;
 use crate::auth::{Actor, Role};
 use crate::desk::Desk;
@@ -131,7 +134,7 @@ fn assemble(
 ) -> OversightReport {
     let facility = desk.facility();
     let tz = facility.timezone;
-    let cutoff = figures::cutoff(period, now);
+    let cutoff = rules::cutoff(period, now);
     let computed = figures::compute(holds.values(), complaints, period, cutoff);
     let mut rows: Vec<csv::HoldRow> = holds
         .values()

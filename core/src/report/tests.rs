@@ -6,8 +6,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde_json::{json, Value};
 
-use super::figures::{authorizations_ending, compute, cutoff, Period};
+use super::figures::{authorizations_ending, compute};
 use super::fold::{fold, HoldFacts};
+use super::period::Period;
+use super::rules::cutoff;
 use crate::custody::officer::Officer;
 use crate::custody::HoldStatus;
 use crate::desk::Complaint;
@@ -282,8 +284,8 @@ fn old_holds_read_the_criminal_release_as_the_service() {
     let h = facts_served("2026-11-02T14:00:00Z");
     assert_eq!(h.criminal_release_at, h.served_at);
     assert!(!h.criminal_release_recorded);
-    assert_eq!(super::figures::gap_seconds(&h), 0);
-    assert!(!super::figures::held_without_authority(&h));
+    assert_eq!(super::rules::gap_seconds(&h), 0);
+    assert!(!super::rules::held_without_authority(&h));
 }
 
 #[test]
@@ -304,9 +306,9 @@ fn a_service_within_five_minutes_of_the_release_is_no_gap() {
             "2026-11-02T14:05:01Z",
         ),
     ]);
-    assert!(!super::figures::held_without_authority(&holds["a"]));
-    assert!(super::figures::held_without_authority(&holds["b"]));
-    assert_eq!(super::figures::gap_seconds(&holds["b"]), 301);
+    assert!(!super::rules::held_without_authority(&holds["a"]));
+    assert!(super::rules::held_without_authority(&holds["b"]));
+    assert_eq!(super::rules::gap_seconds(&holds["b"]), 301);
 }
 
 #[test]
@@ -353,7 +355,7 @@ fn corrections_agreements_and_first_notice_are_folded_in_protocol_order() {
         Some(t("2026-11-02T14:10:00Z")),
         "the first notice counts"
     );
-    assert!(!super::figures::notice_late(h));
+    assert!(!super::rules::notice_late(h));
     assert_eq!(h.status, HoldStatus::Open);
 }
 
@@ -370,8 +372,8 @@ fn an_unreported_claim_is_late_once_an_hour_has_passed_at_the_cut_off() {
         ),
     ]);
     let c = &holds["a"].claims[0];
-    assert!(!super::figures::claim_late(c, t("2026-11-02T16:00:00Z")));
-    assert!(super::figures::claim_late(c, t("2026-11-02T16:00:01Z")));
+    assert!(!super::rules::claim_late(c, t("2026-11-02T16:00:00Z")));
+    assert!(super::rules::claim_late(c, t("2026-11-02T16:00:01Z")));
 }
 
 #[test]

@@ -47,7 +47,14 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
     }
     if ctx.json {
         // The JSON carries names too: it leaves the desk like a file does.
-        report::record_export(&desk, &actor, &r, report::ExportKind::Json, "stdout", clock_now())?;
+        report::record_export(
+            &desk,
+            &actor,
+            &r,
+            report::ExportKind::Json,
+            "stdout",
+            clock_now(),
+        )?;
     }
     let t = &r.totals;
     let mut text = format!(

@@ -1,72 +1,40 @@
-//! The oversight report on paper, drawn with the handoff sheet's canvas,
-//! tables and fonts (docs/adr/0005): landscape, names in any script,
-//! "Page X of N" on every page. First the figures (total, then one column
-//! per month), then each list a reviewer asks for: services by officer,
-//! releases by reason, every over-detention, gaps before service, late
-//! notices, claims, complaints and authorizations ending soon.
-
-use std::borrow::Cow;
+//! The lists of the oversight report, one section each, after the figures:
+//! what a reviewer reads hold by hold. A section with nothing in it prints
+//! one line saying so, so "none" is a statement, not a missing page.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::csv::HoldRow;
-use super::figures::{FigureLine, Figures, FIGURE_LINES};
-use super::OversightReport;
-use crate::error::Result;
+use super::{local, name, plain};
 use crate::handoff::pdf::canvas::Canvas;
-use crate::handoff::pdf::table::{self, col, Cell, Column, Frame, Row};
+use crate::handoff::pdf::table::{self, col, Column, Frame, PageTop, Row};
 use crate::handoff::{clock_text, local_short};
+use crate::report::csv::HoldRow;
+use crate::report::OversightReport;
 
-pub use crate::handoff::pdf::{Paper, RenderedSheet};
+/// What every section is: it draws itself after what came before.
+pub(super) type Section = fn(&mut Canvas<'_>, &mut Frame, &OversightReport, Tz, PageTop<'_>);
 
-const MARGIN: f32 = 28.0;
-const FOOTER: f32 = 22.0;
-/// Months per figures table: more would not fit across a landscape page.
-const MONTHS_PER_TABLE: usize = 9;
-
-pub fn render(report: &OversightReport, paper: Paper) -> Result<RenderedSheet> {
-    let title = format!("Oversight report, {}", report.facility_name);
-    crate::handoff::pdf::render_with(&title, paper, |canvas| lay_out(canvas, report))
-}
-
-fn plain(text: &str) -> Cell {
-    vec![(text.to_owned(), false)]
-}
-
-fn name(r: &HoldRow) -> Cell {
-    vec![
-        (r.family_name.clone(), true),
-        (r.given_names.clone(), false),
-    ]
-}
-
-fn local(t: DateTime<Utc>, tz: Tz) -> String {
-    local_short(t, tz).replacen(' ', "\n", 1)
-}
-
-fn lay_out(canvas: &mut Canvas<'_>, r: &OversightReport) {
-    let tz: Tz = r.timezone.parse().unwrap_or(chrono_tz::UTC);
-    let mut frame = Frame {
-        left: MARGIN,
-        right: canvas.width - MARGIN,
-        top: MARGIN,
-        bottom: canvas.height - MARGIN - FOOTER,
-        y: MARGIN,
-    };
-    canvas.new_page();
-    heading(canvas, &mut frame, r, tz);
-    let top = |c: &mut Canvas<'_>, f: &Frame| {
-        let text = format!(
-            "Oversight report · {} · {} to {} (continued)",
-            r.facility_name, r.from, r.to
-        );
-        c.text(f.left, f.top + 9.0, 9.0, true, &text);
-        f.top + 18.0
-    };
-    figures_tables(canvas, &mut frame, r, &top);
+/// Rows of holds served in the period that `keep` selects.
+fn served_in_period<'r>(
+    r: &'r OversightReport,
+    keep: impl Fn(&HoldRow) -> bool,
+) -> Vec<&'r HoldRow> {
     let in_period = |t: DateTime<Utc>| t >= r.period_start && t < r.period_end;
+    r.holds
+        .iter()
+        .filter(|h| in_period(h.served_at) && keep(h))
+        .collect()
+}
 
+/// Services per officer credential, with the name on the roster.
+pub(super) fn officers(
+    canvas: &mut Canvas<'_>,
+    frame: &mut Frame,
+    r: &OversightReport,
+    _tz: Tz,
+    top: PageTop<'_>,
+) {
     let officers: Vec<Row> = r
         .totals
         .services_by_officer
@@ -89,15 +57,16 @@ fn lay_out(canvas: &mut Canvas<'_>, r: &OversightReport) {
         col("Officer", 300.0),
         col("Services", 80.0),
     ];
-    section(
-        canvas,
-        &mut frame,
-        "Services by officer",
-        &cols,
-        officers,
-        &top,
-    );
-
+    section(canvas, frame, "Services by officer", &cols, officers, top);
+}
+/// Releases per reason.
+pub(super) fn reasons(
+    canvas: &mut Canvas<'_>,
+    frame: &mut Frame,
+    r: &OversightReport,
+    _tz: Tz,
+    top: PageTop<'_>,
+) {
     let reasons: Vec<Row> = r
         .totals
         .releases_by_reason
@@ -108,15 +77,16 @@ fn lay_out(canvas: &mut Canvas<'_>, r: &OversightReport) {
         })
         .collect();
     let cols = [col("Reason", 300.0), col("Releases", 80.0)];
-    section(
-        canvas,
-        &mut frame,
-        "Releases by reason",
-        &cols,
-        reasons,
-        &top,
-    );
-
+    section(canvas, frame, "Releases by reason", &cols, reasons, top);
+}
+/// Every hold held past its deadline, longest first.
+pub(super) fn over_detentions(
+    canvas: &mut Canvas<'_>,
+    frame: &mut Frame,
+    r: &OversightReport,
+    tz: Tz,
+    top: PageTop<'_>,
+) {
     let over: Vec<Row> = r
         .over_detention_holds
         .iter()
@@ -149,15 +119,17 @@ fn lay_out(canvas: &mut Canvas<'_>, r: &OversightReport) {
         col("Held past the deadline", 100.0),
     ];
     let title = format!("Over-detentions, each hold ({})", over.len());
-    section(canvas, &mut frame, &title, &cols, over, &top);
-
-    let rows_where = |keep: &dyn Fn(&HoldRow) -> bool| -> Vec<&HoldRow> {
-        r.holds
-            .iter()
-            .filter(|h| in_period(h.served_at) && keep(h))
-            .collect()
-    };
-    let gaps: Vec<Row> = rows_where(&|h| h.held_without_authority)
+    section(canvas, frame, &title, &cols, over, top);
+}
+/// Holds served more than five minutes after the criminal release.
+pub(super) fn gaps(
+    canvas: &mut Canvas<'_>,
+    frame: &mut Frame,
+    r: &OversightReport,
+    tz: Tz,
+    top: PageTop<'_>,
+) {
+    let gaps: Vec<Row> = served_in_period(r, |h| h.held_without_authority)
         .into_iter()
         .enumerate()
         .map(|(i, h)| Row {
@@ -181,9 +153,17 @@ fn lay_out(canvas: &mut Canvas<'_>, r: &OversightReport) {
         col("Held without authority", 110.0),
     ];
     let title = format!("Held without authority before service ({})", gaps.len());
-    section(canvas, &mut frame, &title, &cols, gaps, &top);
-
-    let notices: Vec<Row> = rows_where(&|h| h.notice_late)
+    section(canvas, frame, &title, &cols, gaps, top);
+}
+/// Holds whose notice to ICE came more than 15 minutes after service.
+pub(super) fn notices(
+    canvas: &mut Canvas<'_>,
+    frame: &mut Frame,
+    r: &OversightReport,
+    tz: Tz,
+    top: PageTop<'_>,
+) {
+    let notices: Vec<Row> = served_in_period(r, |h| h.notice_late)
         .into_iter()
         .enumerate()
         .map(|(i, h)| Row {
@@ -210,137 +190,14 @@ fn lay_out(canvas: &mut Canvas<'_>, r: &OversightReport) {
         col("After service", 90.0),
     ];
     let title = format!("ICE notices later than 15 minutes ({})", notices.len());
-    section(canvas, &mut frame, &title, &cols, notices, &top);
-
-    claims_section(canvas, &mut frame, r, tz, &top);
-    complaints_section(canvas, &mut frame, r, tz, &top);
-
-    let ending: Vec<Row> = r
-        .authorizations_ending
-        .iter()
-        .map(|a| Row {
-            cells: vec![
-                plain(&a.credential),
-                plain(&a.name),
-                plain(&a.ends_on.to_string()),
-                plain(&a.days_left.to_string()),
-            ],
-            shade: None,
-        })
-        .collect();
-    let cols = [
-        col("Credential", 120.0),
-        col("Officer", 260.0),
-        col("Authorization ends on", 120.0),
-        col("Days left", 80.0),
-    ];
-    let title = format!(
-        "Officers whose authorization ends in the next 60 days ({})",
-        ending.len()
-    );
-    section(canvas, &mut frame, &title, &cols, ending, &top);
-
-    holds_section(canvas, &mut frame, r, tz, &top);
-
-    let footer = format!(
-        "WSO Desk oversight report · {} · {} to {} · contains personal data: keep and destroy per jail policy",
-        r.facility_id, r.from, r.to
-    );
-    table::footers(canvas, MARGIN, &footer);
+    section(canvas, frame, &title, &cols, notices, top);
 }
-
-fn heading(canvas: &mut Canvas<'_>, frame: &mut Frame, r: &OversightReport, tz: Tz) {
-    canvas.text(frame.left, frame.y + 15.0, 15.0, true, "Oversight report");
-    canvas.text_right(frame.right, frame.y + 15.0, 13.0, true, &r.facility_name);
-    frame.y += 24.0;
-    let lines = [
-        format!(
-            "Period {} to {} (both included, dates local to {}) · facility {} · desk {}",
-            r.from, r.to, r.timezone, r.facility_id, r.desk_id
-        ),
-        format!(
-            "Holds still held are counted up to {}. Generated {} by {} ({}).",
-            local_short(r.cutoff, tz),
-            local_short(r.generated_at, tz),
-            r.prepared_by_name,
-            r.prepared_by
-        ),
-        format!(
-            "Every custody figure is computed from the {} sync events on this desk (hash chained, as sent to ICE); complaints from this desk's register. The CSV export has one row per hold to recompute them.",
-            r.events_read
-        ),
-    ];
-    for l in &lines {
-        for wrapped in canvas.wrap(l, frame.width(), 9.0, false) {
-            canvas.text(frame.left, frame.y + 9.0, 9.0, false, &wrapped);
-            frame.y += 12.0;
-        }
-    }
-    frame.y += 8.0;
-}
-
-fn figures_tables(
-    canvas: &mut Canvas<'_>,
-    frame: &mut Frame,
-    r: &OversightReport,
-    top: table::PageTop<'_>,
-) {
-    let months: Vec<(&String, &Figures)> = r.months.iter().collect();
-    let chunks: Vec<&[(&String, &Figures)]> = if months.is_empty() {
-        vec![&[]]
-    } else {
-        months.chunks(MONTHS_PER_TABLE).collect()
-    };
-    for (i, chunk) in chunks.iter().enumerate() {
-        let mut cols = vec![col("Figure", 230.0), col("Total", 70.0)];
-        cols.extend(chunk.iter().map(|(m, _)| Column {
-            title: Cow::Owned((*m).clone()),
-            width: 62.0,
-        }));
-        let text = |line: &FigureLine, f: &Figures| {
-            let v = f.get(line.key);
-            if line.duration {
-                clock_text(v)
-            } else {
-                v.to_string()
-            }
-        };
-        let rows: Vec<Row> = FIGURE_LINES
-            .iter()
-            .map(|line| {
-                // Main figures in bold; the lines below each qualify it.
-                let label = if line.qualifies {
-                    format!("– {}", line.label)
-                } else {
-                    line.label.to_owned()
-                };
-                let mut cells = vec![
-                    vec![(label, !line.qualifies)],
-                    vec![(text(line, &r.totals), true)],
-                ];
-                cells.extend(chunk.iter().map(|(_, f)| plain(&text(line, f))));
-                Row { cells, shade: None }
-            })
-            .collect();
-        let title = if chunks.len() == 1 {
-            "Figures: total for the period and per month".to_owned()
-        } else {
-            format!(
-                "Figures: total for the period and per month ({} of {})",
-                i + 1,
-                chunks.len()
-            )
-        };
-        table::draw(canvas, frame, &title, &cols, &rows, top);
-    }
-}
-
-fn claims_section(
+pub(super) fn claims(
     canvas: &mut Canvas<'_>,
     frame: &mut Frame,
     r: &OversightReport,
     tz: Tz,
-    top: table::PageTop<'_>,
+    top: PageTop<'_>,
 ) {
     let mut rows = Vec::new();
     for h in &r.holds {
@@ -373,12 +230,12 @@ fn claims_section(
     section(canvas, frame, &title, &cols, rows, top);
 }
 
-fn complaints_section(
+pub(super) fn complaints(
     canvas: &mut Canvas<'_>,
     frame: &mut Frame,
     r: &OversightReport,
     tz: Tz,
-    top: table::PageTop<'_>,
+    top: PageTop<'_>,
 ) {
     let rows: Vec<Row> = r
         .complaints_received
@@ -386,7 +243,7 @@ fn complaints_section(
         .enumerate()
         .map(|(i, c)| {
             let about = c.about_text();
-            let late = super::figures::complaint_late(c, r.cutoff);
+            let late = crate::report::rules::complaint_late(c, r.cutoff);
             Row {
                 cells: vec![
                     plain(&(i + 1).to_string()),
@@ -415,14 +272,48 @@ fn complaints_section(
     section(canvas, frame, &title, &cols, rows, top);
 }
 
+/// Officers whose authorization ends within 60 days of the report.
+pub(super) fn authorizations(
+    canvas: &mut Canvas<'_>,
+    frame: &mut Frame,
+    r: &OversightReport,
+    _tz: Tz,
+    top: PageTop<'_>,
+) {
+    let ending: Vec<Row> = r
+        .authorizations_ending
+        .iter()
+        .map(|a| Row {
+            cells: vec![
+                plain(&a.credential),
+                plain(&a.name),
+                plain(&a.ends_on.to_string()),
+                plain(&a.days_left.to_string()),
+            ],
+            shade: None,
+        })
+        .collect();
+    let cols = [
+        col("Credential", 120.0),
+        col("Officer", 260.0),
+        col("Authorization ends on", 120.0),
+        col("Days left", 80.0),
+    ];
+    let title = format!(
+        "Officers whose authorization ends in the next 60 days ({})",
+        ending.len()
+    );
+    section(canvas, frame, &title, &cols, ending, top);
+}
+
 /// Every hold held in the period, as the CSV has them: the list a reviewer
 /// checks the figures against.
-fn holds_section(
+pub(super) fn holds(
     canvas: &mut Canvas<'_>,
     frame: &mut Frame,
     r: &OversightReport,
     tz: Tz,
-    top: table::PageTop<'_>,
+    top: PageTop<'_>,
 ) {
     let rows: Vec<Row> = r
         .holds
@@ -485,7 +376,7 @@ fn section(
     title: &str,
     cols: &[Column],
     rows: Vec<Row>,
-    top: table::PageTop<'_>,
+    top: PageTop<'_>,
 ) {
     if rows.is_empty() {
         if frame.y + 20.0 > frame.bottom {
