@@ -308,3 +308,66 @@ impl Desk {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::time::parse_instant;
+
+    #[test]
+    fn a_complaint_about_no_one_or_two_people_is_refused_naming_about() {
+        let dir = tempfile::tempdir().unwrap();
+        let now = parse_instant("now", "2026-11-27T17:00:00Z").unwrap();
+        let (mut desk, _) = Desk::init(
+            &dir.path().join("desk.db"),
+            Some(&dir.path().join("desk.key")),
+            crate::demo::FACILITY_TOML,
+            "desk-1",
+            "admin",
+            "correct horse battery",
+            now,
+        )
+        .unwrap();
+        let admin = desk.actor("admin").unwrap();
+        desk.add_officer(
+            &admin,
+            "WSO-1",
+            "Dep. Lopez",
+            "2026-01-01",
+            "2027-12-31",
+            now,
+        )
+        .unwrap();
+        let input = |officer: Option<&str>, staff: Option<&str>| NewComplaint {
+            received_at: "2026-11-27T16:00:00Z".into(),
+            about_officer: officer.map(str::to_owned),
+            about_staff: staff.map(str::to_owned),
+            summary: "s".into(),
+            hold_id: None,
+        };
+        // The window sends both fields; blank counts as not given.
+        for (officer, staff) in [
+            (None, None),
+            (Some(" "), Some("")),
+            (Some("WSO-1"), Some("Cpl. Amos")),
+        ] {
+            let e = desk
+                .add_complaint(&admin, &input(officer, staff), now)
+                .unwrap_err();
+            assert_eq!(
+                (e.code(), e.field()),
+                ("invalid", Some("about")),
+                "{officer:?} {staff:?}"
+            );
+        }
+        let ok = desk
+            .add_complaint(&admin, &input(Some("WSO-1"), Some(" ")), now)
+            .unwrap();
+        assert_eq!(ok.about_text(), "officer WSO-1");
+        assert_eq!(
+            desk.all_complaints(now).unwrap().len(),
+            1,
+            "only the valid one was written"
+        );
+    }
+}

@@ -16,10 +16,7 @@ use crate::report::OversightReport;
 pub(super) type Section = fn(&mut Canvas<'_>, &mut Frame, &OversightReport, Tz, PageTop<'_>);
 
 /// Rows of holds served in the period that `keep` selects.
-fn served_in_period(
-    r: &OversightReport,
-    keep: impl Fn(&HoldRow) -> bool,
-) -> Vec<&HoldRow> {
+fn served_in_period(r: &OversightReport, keep: impl Fn(&HoldRow) -> bool) -> Vec<&HoldRow> {
     let in_period = |t: DateTime<Utc>| t >= r.period_start && t < r.period_end;
     r.holds
         .iter()
