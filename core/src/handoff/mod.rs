@@ -31,7 +31,7 @@ use crate::error::{Result, SqlContext};
 use crate::time::{local_text, stored, utc_text};
 
 pub use ack::{acknowledge_handoff, last_acknowledgement, record_print, Acknowledgement};
-pub use text::{clock_text, local_short};
+pub use text::{clock_text, local_short, local_two_lines};
 
 /// Everything printed on one handoff sheet.
 #[derive(Debug, Clone, Serialize)]

@@ -6,7 +6,7 @@
 
 use super::canvas::Canvas;
 use super::table::{self, col, Cell, Column, Frame, Row, BODY};
-use crate::handoff::{clock_text, local_short, HandoffSheet, SheetHold};
+use crate::handoff::{clock_text, local_short, local_two_lines, HandoffSheet, SheetHold};
 use crate::time::stored;
 
 const MARGIN: f32 = 28.0;
@@ -142,9 +142,9 @@ fn complaints(
             Row {
                 cells: vec![
                     plain(&(i + 1).to_string()),
-                    plain(&two_lines(&crate::time::utc_text(c.received_at), tz)),
+                    plain(&local_two_lines(c.received_at, tz)),
                     plain(&about),
-                    vec![(two_lines(&crate::time::utc_text(c.due_at), tz), true)],
+                    vec![(local_two_lines(c.due_at, tz), true)],
                     vec![(status, c.overdue)],
                 ],
                 shade: c.overdue.then_some(0.85),
@@ -168,7 +168,7 @@ fn plain(text: &str) -> Cell {
 /// `2026-11-29` over `09:03:00 -05:00`: fits a narrow column without losing the offset.
 fn two_lines(utc: &str, tz: chrono_tz::Tz) -> String {
     match stored(utc) {
-        Ok(t) => local_short(t, tz).replacen(' ', "\n", 1),
+        Ok(t) => local_two_lines(t, tz),
         Err(_) => utc.to_owned(),
     }
 }

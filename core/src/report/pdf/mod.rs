@@ -44,7 +44,7 @@ pub(super) fn name(r: &HoldRow) -> Cell {
 }
 
 pub(super) fn local(t: DateTime<Utc>, tz: Tz) -> String {
-    local_short(t, tz).replacen(' ', "\n", 1)
+    crate::handoff::local_two_lines(t, tz)
 }
 
 fn lay_out(canvas: &mut Canvas<'_>, r: &OversightReport) {
