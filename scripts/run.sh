@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what is needed, build the UI and the app, and open WSO Desk.
-# First run: creates a demo desk (sample facility, users, officers, holds)
-# in ~/.local/share/wso-desk/ unless WSO_DB names another database.
+# First run: asks for the demo desk (--demo: sample facility, users, officers,
+# holds) in ~/.local/share/wso-desk/ unless WSO_DB names another database.
+# The app never makes a demo desk unless asked; an existing desk is opened.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -19,11 +20,11 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
 WSO Desk is built (target/release/wso-desk) but there is no display to open
 its window on: DISPLAY and WAYLAND_DISPLAY are both unset. Run this from a
 desktop session, or to try it headless:
-  xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- target/release/wso-desk
+  xvfb-run -a -s "-screen 0 1366x768x24" dbus-run-session -- target/release/wso-desk --demo
 MSG
   exit 1
 fi
 
 printf '\n== Starting WSO Desk ==\n'
 echo "Demo accounts: dep.jones / demo-deputy-pass, sgt.rivera / demo-supervisor-pass, admin / demo-admin-pass"
-exec target/release/wso-desk
+exec target/release/wso-desk --demo

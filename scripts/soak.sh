@@ -79,7 +79,16 @@ now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 say "Desk"
 cp core/src/demo/facility.toml "$W/facility.toml"
 echo "soak-admin-pass-2026" | ctl init --facility "$W/facility.toml" --desk-id "$DESK_ID" --admin admin --password-stdin >/dev/null
-echo "soak-deputy-pass-2026" | ctl user add --username dep --full-name "Dep. Soak" --role deputy --password-stdin --as admin >/dev/null
+# cli.md: `--as` needs a signed-in user. Sessions live in this run's own
+# runtime dir; the deputy first changes the password the admin issued.
+export XDG_RUNTIME_DIR="$W/run"; mkdir -m 700 "$XDG_RUNTIME_DIR"
+echo "soak-admin-pass-2026" | ctl login --as admin --password-stdin >/dev/null
+echo "soak-issued-pass-2026" | ctl user add --username dep --full-name "Dep. Soak" --role deputy --password-stdin --as admin >/dev/null
+printf 'soak-issued-pass-2026\nsoak-deputy-pass-2026\n' | ctl user password --as dep --password-stdin >/dev/null
+echo "soak-deputy-pass-2026" | ctl login --as dep --password-stdin >/dev/null
+# Under faketime a session would lapse (or be stamped 72 h back): those
+# commands sign in for themselves with the password file.
+( umask 077; echo "soak-deputy-pass-2026" > "$W/dep.pw" )
 ctl officer add --credential WSO-1 --name "Dep. Officer" --trained-on "$(date -u -d '-100 days' +%F)" \
   --expires-on "$(date -u -d '+300 days' +%F)" --as admin >/dev/null
 echo "desk at $WSO_DB"
@@ -196,7 +205,7 @@ t0=$(date -u +%s)
 at() { date -u -d "@$1" '+%Y-%m-%d %H:%M:%S'; }
 # A frozen fake clock (absolute FAKETIME) makes "now" identical in all three reads.
 for step in 0 7200 -7200; do
-  TZ=UTC faketime -f "$(at $((t0 + step)))" "$WSOCTL" hold list --json > "$W/clock.$step.json"
+  TZ=UTC WSO_PASSWORD_FILE="$W/dep.pw" faketime -f "$(at $((t0 + step)))" "$WSOCTL" hold list --json > "$W/clock.$step.json"
 done
 "$PY" - "$W" "$hold" <<'EOF' || fail "a clock step changed a deadline"
 import json, sys
@@ -222,10 +231,10 @@ before=$(ctl audit verify --json | "$PY" -c 'import json,sys; print(json.load(sy
 for i in $(seq $((OFFLINE / 2))); do
   s=$(date -u -d '-72 hours -20 minutes' +%Y-%m-%dT%H:%M:%SZ)
   r=$(date -u -d '-72 hours -10 minutes' +%Y-%m-%dT%H:%M:%SZ)
-  id=$(faketime -f -72h "$WSOCTL" hold open --family-name Offline --given-names "N $i" --dob 1990-02-02 \
+  id=$(WSO_PASSWORD_FILE="$W/dep.pw" faketime -f -72h "$WSOCTL" hold open --family-name Offline --given-names "N $i" --dob 1990-02-02 \
     --booking-number "B-OFF-$i" --warrant-form I-200 --warrant-number "W-OFF-$i" --officer WSO-1 \
     --served-at "$s" --zone medical --json | hold_id_of)
-  faketime -f -72h "$WSOCTL" hold release "$id" --at "$r" --reason deadline_reached > /dev/null
+  WSO_PASSWORD_FILE="$W/dep.pw" faketime -f -72h "$WSOCTL" hold release "$id" --at "$r" --reason deadline_reached > /dev/null
 done
 rc=0; ctl sync --endpoint http://127.0.0.1:9 --token-file "$W/token" --max-wait 1 > /dev/null 2>&1 || rc=$?
 [ $rc -eq 5 ] || fail "a sync with the endpoint down exited $rc, expected 5 (events kept)"

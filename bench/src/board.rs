@@ -87,14 +87,36 @@ pub fn list(dir: &Path, open: usize, closed: usize, wsoctl: Option<&Path>, table
         verdict: Verdict::Info,
     });
     if let Some(wsoctl) = wsoctl {
-        // The whole CLI process: key, open, quick_check, migrate check, list, JSON.
+        // The whole CLI process: key, open, quick_check, migrate check, the
+        // session check and its read audit record, list, JSON. Signed in
+        // once beforehand, as a deputy at a kiosk would be (cli.md).
+        let runtime = dir.join("run");
+        std::fs::create_dir_all(&runtime).expect("runtime dir");
+        let (deputy, _, _, password) = wso_core::demo::ACCOUNTS[2];
+        let mut login = Command::new(wsoctl)
+            .arg("--db")
+            .arg(&bench.path)
+            .args(["login", "--as", deputy, "--password-stdin"])
+            .env("XDG_RUNTIME_DIR", &runtime)
+            .stdin(std::process::Stdio::piped())
+            .spawn()
+            .expect("running wsoctl login");
+        if let Some(mut stdin) = login.stdin.take() {
+            use std::io::Write;
+            let _ = writeln!(stdin, "{password}");
+        }
+        assert!(
+            login.wait().expect("wsoctl login").success(),
+            "wsoctl login failed"
+        );
         let mut cli_t = Samples::default();
         for _ in 0..5 {
             let out = cli_t.time(|| {
                 Command::new(wsoctl)
                     .arg("--db")
                     .arg(&bench.path)
-                    .args(["hold", "list", "--json"])
+                    .args(["hold", "list", "--json", "--as", deputy])
+                    .env("XDG_RUNTIME_DIR", &runtime)
                     .output()
                     .expect("running wsoctl")
             });

@@ -2,16 +2,18 @@
 //! (sign-ins, users, officers, facility, handoffs, backups, exports, reads of
 //! the audit log), with who, what, when (UTC, microseconds), where (desk) and
 //! outcome. Records are hash chained like the sync events, so `audit verify`
-//! finds any edited, removed or reordered record.
+//! finds any edited, removed or reordered record. The table's SQL is in
+//! `store::audit`; every append takes the write lock before it reads the tail.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result, SqlContext};
 use crate::events::{canonical_json, GENESIS_HASH};
+use crate::store;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditRecord {
@@ -42,17 +44,22 @@ fn record_hash(r: &AuditRecord, prev_hash: &str) -> String {
     hex::encode(Sha256::digest(canonical_json(&v).as_bytes()))
 }
 
-/// Append a record (inside the caller's transaction, when there is one).
+/// Append a record. Inside a transaction (a custody change's `BEGIN
+/// IMMEDIATE`, which already holds the write lock) the record joins it;
+/// outside one, the append takes the write lock itself first, so the chain's
+/// tail it reads is still the tail when it writes, whatever other processes
+/// (the window, its sync loop, `wsoctl`) are doing.
 pub fn record(conn: &Connection, desk: &str, at: DateTime<Utc>, entry: Entry<'_>) -> Result<()> {
-    let last: Option<(i64, String)> = conn
-        .query_row(
-            "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .ctx("reading the audit log")?;
-    let (seq, prev_hash) = match last {
+    if !conn.is_autocommit() {
+        return append(conn, desk, at, entry);
+    }
+    let tx = store::write_lock(conn, "writing the audit log")?;
+    append(&tx, desk, at, entry)?;
+    tx.commit().ctx("writing the audit log")
+}
+
+fn append(conn: &Connection, desk: &str, at: DateTime<Utc>, entry: Entry<'_>) -> Result<()> {
+    let (seq, prev_hash) = match store::audit::tail(conn)? {
         Some((s, h)) => (s + 1, h),
         None => (1, GENESIS_HASH.to_owned()),
     };
@@ -67,24 +74,27 @@ pub fn record(conn: &Connection, desk: &str, at: DateTime<Utc>, entry: Entry<'_>
         detail: entry.detail.map(str::to_owned),
     };
     let hash = record_hash(&rec, &prev_hash);
-    conn.execute(
-        "INSERT INTO audit (seq, at, actor, action, target, desk, outcome, detail, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
-            rec.seq,
-            rec.at,
-            rec.actor,
-            rec.action,
-            rec.target,
-            rec.desk,
-            rec.outcome,
-            rec.detail,
-            prev_hash,
-            hash
-        ],
-    )
-    .ctx("writing the audit log")?;
-    Ok(())
+    store::audit::insert(conn, &rec, &prev_hash, &hash)
+}
+
+/// Record the writing of a file and give the file its name, both or neither:
+/// the record is appended under the write lock, the file published, then the
+/// record committed. A file that cannot be published leaves no record; a
+/// record that cannot be committed takes the published file away again.
+pub fn record_with_file(
+    conn: &Connection,
+    desk: &str,
+    at: DateTime<Utc>,
+    entry: Entry<'_>,
+    file: store::files::Staged,
+) -> Result<()> {
+    let tx = store::write_lock(conn, "writing the audit log")?;
+    append(&tx, desk, at, entry)?;
+    let target = file.target().to_path_buf();
+    file.publish()?;
+    tx.commit().ctx("writing the audit log").inspect_err(|_| {
+        let _ = std::fs::remove_file(&target);
+    })
 }
 
 /// How an audit record of a custody change names its sync event:
@@ -94,70 +104,27 @@ pub const EVENT_REF: &str = "event seq ";
 /// Every audit record of a custody change must name an event that exists with
 /// the same hash: the audit chain vouches for the event chain's tail.
 pub fn verify_event_references(conn: &Connection) -> Result<()> {
-    let mut stmt = conn
-        .prepare("SELECT a.seq, a.detail, e.hash FROM audit a LEFT JOIN event e
-                  ON e.seq = CAST(substr(a.detail, length(?1) + 1, instr(substr(a.detail, length(?1) + 1), ' ') - 1) AS INTEGER)
-                  WHERE a.detail LIKE ?1 || '%'")
-        .ctx("reading the audit log")?;
-    let mut rows = stmt.query([EVENT_REF]).ctx("reading the audit log")?;
-    while let Some(r) = rows.next().ctx("reading the audit log")? {
-        let seq: i64 = r.get(0).ctx("audit")?;
-        let detail: String = r.get(1).ctx("audit")?;
-        let event_hash: Option<String> = r.get(2).ctx("audit")?;
+    store::audit::event_references(conn, EVENT_REF, |seq, detail, event_hash| {
         let named = detail.rsplit(' ').next().unwrap_or_default();
         if event_hash.as_deref() != Some(named) {
             return Err(Error::Database {
                 message: format!("event chain broken: audit record {seq} names an event that is missing or altered ({detail})"),
             });
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Read records, newest first, at most `limit`.
 pub fn recent(conn: &Connection, limit: u32) -> Result<Vec<AuditRecord>> {
-    let mut stmt = conn
-        .prepare("SELECT seq, at, actor, action, target, desk, outcome, detail FROM audit ORDER BY seq DESC LIMIT ?1")
-        .ctx("reading the audit log")?;
-    let rows = stmt
-        .query_map([limit], |r| {
-            Ok(AuditRecord {
-                seq: r.get(0)?,
-                at: r.get(1)?,
-                actor: r.get(2)?,
-                action: r.get(3)?,
-                target: r.get(4)?,
-                desk: r.get(5)?,
-                outcome: r.get(6)?,
-                detail: r.get(7)?,
-            })
-        })
-        .ctx("reading the audit log")?;
-    rows.collect::<std::result::Result<Vec<_>, _>>()
-        .ctx("reading the audit log")
+    store::audit::recent(conn, limit)
 }
 
 /// Check the audit chain; returns the number of records or names the first broken one.
 pub fn verify_chain(conn: &Connection) -> Result<u64> {
-    let mut stmt = conn
-        .prepare("SELECT seq, at, actor, action, target, desk, outcome, detail, prev_hash, hash FROM audit ORDER BY seq")
-        .ctx("reading the audit log")?;
-    let mut rows = stmt.query([]).ctx("reading the audit log")?;
     let mut expected = 1i64;
     let mut prev = GENESIS_HASH.to_owned();
-    while let Some(r) = rows.next().ctx("reading the audit log")? {
-        let rec = AuditRecord {
-            seq: r.get(0).ctx("audit")?,
-            at: r.get(1).ctx("audit")?,
-            actor: r.get(2).ctx("audit")?,
-            action: r.get(3).ctx("audit")?,
-            target: r.get(4).ctx("audit")?,
-            desk: r.get(5).ctx("audit")?,
-            outcome: r.get(6).ctx("audit")?,
-            detail: r.get(7).ctx("audit")?,
-        };
-        let prev_hash: String = r.get(8).ctx("audit")?;
-        let hash: String = r.get(9).ctx("audit")?;
+    store::audit::for_each_in_order(conn, |rec, prev_hash, hash| {
         let broken = |why: &str| Error::Database {
             message: format!("audit chain broken at record {}: {why}", rec.seq),
         };
@@ -177,6 +144,7 @@ pub fn verify_chain(conn: &Connection) -> Result<u64> {
         }
         prev = hash;
         expected += 1;
-    }
+        Ok(())
+    })?;
     Ok((expected - 1) as u64)
 }

@@ -66,7 +66,13 @@ impl Actor {
 
 const BLOCKLIST: &str = include_str!("auth/common-passwords.txt");
 
-/// IA-5: at least 8 characters, not a common password, not the username.
+/// zxcvbn's score a password must reach: 3 is "safely unguessable" (about
+/// 10^10 guesses), so `Password1!` and `aaaaaaaa` are out.
+pub const MIN_STRENGTH: u8 = 3;
+
+/// IA-5: at least 8 characters, not a common password, not the username,
+/// and strong enough by zxcvbn's estimate (which knows keyboard walks,
+/// repeats, dates, l33t and common words the blocklist does not list).
 pub fn check_password_policy(username: &str, password: &str) -> Result<()> {
     if password.chars().count() < 8 {
         return Err(Error::invalid("password", "must be at least 8 characters"));
@@ -79,6 +85,18 @@ pub fn check_password_policy(username: &str, password: &str) -> Result<()> {
         return Err(Error::invalid(
             "password",
             "is too common or too easy to guess; choose another",
+        ));
+    }
+    let estimate = zxcvbn::zxcvbn(password, &[username]);
+    if u8::from(estimate.score()) < MIN_STRENGTH {
+        let hint = estimate
+            .feedback()
+            .and_then(|f| f.warning())
+            .map(|w| format!(" ({w})"))
+            .unwrap_or_default();
+        return Err(Error::invalid(
+            "password",
+            format!("is too easy to guess{hint}; a few unrelated words make a strong one"),
         ));
     }
     Ok(())
@@ -98,6 +116,17 @@ pub fn hash_password(password: &str) -> Result<String> {
         .map_err(|e| Error::Database {
             message: format!("could not hash the password: {e}"),
         })
+}
+
+/// A hash of a password no one knows, with the same parameters as every
+/// stored one: unknown usernames are checked against it so they cost the
+/// same Argon2 work as a real account (a constant: computing one at run time
+/// would itself take a second hash's time in each new `wsoctl` process).
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$S64RpciDF+GF5jExpv+z5g$c7uPoV+rszqvT4xfbx9TND9lms8wTSykxfC21wRYvDg";
+
+pub fn dummy_hash() -> &'static str {
+    DUMMY_HASH
 }
 
 pub fn verify_password(password: &str, stored: &str) -> bool {
@@ -143,6 +172,31 @@ mod tests {
         assert!(check_password_policy("jdoe", "password").is_err());
         assert!(check_password_policy("jdoe12345", "JDOE12345").is_err());
         assert!(check_password_policy("jdoe", "correct horse battery").is_ok());
+        for weak in ["Password1!", "aaaaaaaa", "qwertyuiop", "jdoe2026!"] {
+            let err = check_password_policy("jdoe", weak).unwrap_err();
+            assert_eq!(err.field(), Some("password"), "{weak}");
+        }
+    }
+
+    #[test]
+    fn the_dummy_hash_costs_what_a_real_one_does() {
+        let real = hash_password("correct horse battery").unwrap();
+        let params = |h: &str| h.split('$').nth(3).map(str::to_owned);
+        assert_eq!(params(dummy_hash()), params(&real));
+        assert!(!verify_password("", dummy_hash()));
+        // The fastest of three, so a busy machine does not decide.
+        let time = |h: &str| {
+            (0..3)
+                .map(|_| {
+                    let t = std::time::Instant::now();
+                    verify_password("whatever-pass", h);
+                    t.elapsed()
+                })
+                .min()
+                .unwrap_or_default()
+        };
+        let (d, r) = (time(dummy_hash()), time(&real));
+        assert!(d * 3 > r && r * 3 > d, "dummy {d:?} vs real {r:?}");
     }
 
     #[test]

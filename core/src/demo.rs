@@ -1,6 +1,8 @@
-//! The demo set-up the desktop app creates on first run when no database
-//! exists: a sample facility, an admin, a supervisor and a deputy, an officer
+//! The demo set-up the desktop app creates when asked to (`--demo`,
+//! `WSO_DEMO=1`: `scripts/run.sh`) and no database exists: a sample facility,
+//! an admin, a supervisor and a deputy with published passwords, an officer
 //! roster and a few holds at different urgencies, so the board is not empty.
+//! Never made by itself: a real desk is set up with `wsoctl init`.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -101,4 +103,36 @@ pub fn create(
         )?;
     }
     Ok(desk)
+}
+
+/// The window's start-up: open the desk at `db`; when there is none, make
+/// the demo desk only if it was asked for (`wso-desk --demo` or `WSO_DEMO=1`,
+/// which `scripts/run.sh` sets), else say how to create a desk. A desk found
+/// damaged is moved aside by the store, and nothing is created in its place
+/// by itself: the demo desk is never made with a key it did not create
+/// (`store::key::create` refuses an existing key file).
+pub fn open_or_create(
+    db: &std::path::Path,
+    key_file: Option<&std::path::Path>,
+    demo_requested: bool,
+    now: DateTime<Utc>,
+) -> Result<Desk> {
+    if db.exists() {
+        return Desk::open(db, key_file);
+    }
+    if !demo_requested {
+        return Err(crate::Error::Database {
+            message: format!(
+                "no database at {}: create a desk with `wsoctl init` (see the README), or start the demo desk with `scripts/run.sh`",
+                db.display()
+            ),
+        });
+    }
+    if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|source| crate::Error::Io {
+            context: format!("creating the data folder {}", parent.display()),
+            source,
+        })?;
+    }
+    create(db, key_file, now)
 }

@@ -22,6 +22,13 @@ pub enum Error {
     /// The signed-in user may not do this.
     #[error("{message}")]
     Forbidden { message: String },
+    /// No live session for this command: signed out, idle too long, past
+    /// 12 hours, or a password that must change first.
+    #[error("{message}")]
+    Session {
+        problem: SessionProblem,
+        message: String,
+    },
     /// A named hold, zone, officer credential or user does not exist.
     #[error("{what} '{id}' does not exist")]
     NotFound { what: &'static str, id: String },
@@ -73,6 +80,7 @@ impl Error {
             Error::Invalid { .. } => "invalid",
             Error::Refused { .. } => "refused",
             Error::Forbidden { .. } => "forbidden",
+            Error::Session { problem, .. } => problem.code(),
             Error::NotFound { .. } => "not_found",
             Error::Key { .. } => "key",
             Error::Database { .. } => "database",
@@ -94,7 +102,10 @@ impl Error {
     /// `wsoctl` exit code, per spec/cli.md.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Invalid { .. } | Error::Refused { .. } | Error::Forbidden { .. } => 3,
+            Error::Invalid { .. }
+            | Error::Refused { .. }
+            | Error::Forbidden { .. }
+            | Error::Session { .. } => 3,
             Error::NotFound { .. } => 4,
             Error::Sync { .. } => 5,
             _ => 1,
@@ -107,6 +118,28 @@ impl Error {
             code: self.code(),
             field: self.field().map(str::to_owned),
             message: self.to_string(),
+        }
+    }
+}
+
+/// Why a session does not let a command run; the window turns each code into
+/// its screen (sign-in, unlock, change password).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionProblem {
+    /// Never signed in, signed out, or 12 hours passed: sign in in full.
+    SignedOut,
+    /// Idle too long: the same user's password unlocks.
+    Locked,
+    /// An admin-issued password: it must be changed before anything else.
+    PasswordChange,
+}
+
+impl SessionProblem {
+    pub fn code(self) -> &'static str {
+        match self {
+            SessionProblem::SignedOut => "unauthenticated",
+            SessionProblem::Locked => "locked",
+            SessionProblem::PasswordChange => "password_change_required",
         }
     }
 }

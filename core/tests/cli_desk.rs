@@ -98,6 +98,11 @@ fn backup_restores_by_copying_back() {
     desk.run(&["backup", "--out", out.to_str().unwrap(), "--as", "admin"])
         .ok();
     let key = format!("{}.key", desk.db.display());
+    // The copy is another database: the session on the live one does not
+    // carry over, so sign in for this one command.
+    let pw = desk.dir.path().join("pw");
+    std::fs::write(&pw, common::ADMIN_PW).unwrap();
+    std::fs::set_permissions(&pw, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let run = Command::new(common::wsoctl_path())
         .args([
             "--db",
@@ -107,6 +112,10 @@ fn backup_restores_by_copying_back() {
             "hold",
             "list",
             "--json",
+            "--as",
+            "admin",
+            "--password-file",
+            pw.to_str().unwrap(),
         ])
         .output()
         .unwrap();

@@ -25,7 +25,10 @@ fn open_list_show_round_trip() {
     assert_eq!(list.len(), 1);
     assert_eq!(list[0]["hold_id"], hold["hold_id"]);
     let id = hold["hold_id"].as_str().unwrap();
-    let shown = desk.run(&["hold", "show", id, "--json"]).ok().json();
+    let shown = desk
+        .run(&["hold", "show", id, "--json", "--as", "dep"])
+        .ok()
+        .json();
     assert_eq!(shown["events"][0]["type"], "hold.opened");
     assert_eq!(shown["events"][0]["seq"], 1);
     assert_eq!(
@@ -174,7 +177,10 @@ fn move_transfer_release_and_correct() {
         .ok()
         .json();
     assert_eq!(fixed["given_names"], "Janet");
-    let shown = desk.run(&["hold", "show", id2, "--json"]).ok().json();
+    let shown = desk
+        .run(&["hold", "show", id2, "--json", "--as", "dep"])
+        .ok()
+        .json();
     let corrected = &shown["events"][1];
     assert_eq!(corrected["type"], "hold.corrected");
     assert_eq!(corrected["body"]["old"], "Jane");

@@ -336,7 +336,7 @@ fn no_field_for_citizenship_or_immigration_status_anywhere() {
     let desk = TestDesk::new();
     desk.open(&now_plus(-60), "S-1");
     let list = desk
-        .run(&["hold", "list", "--all", "--json"])
+        .run(&["hold", "list", "--all", "--json", "--as", "dep"])
         .ok()
         .stdout
         .to_lowercase();

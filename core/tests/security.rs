@@ -178,22 +178,53 @@ fn five_failures_in_15_minutes_lock_until_an_admin_unlocks() {
             .sign_in("dep", "wrong-password", t0 + Duration::minutes(i * 3))
             .is_err());
     }
-    // Four failures: the right password still works.
+    // Four failures: the right password still works, and clears the count.
     assert!(f
         .desk
         .sign_in("dep", PW, t0 + Duration::minutes(13))
         .is_ok());
-    assert!(f
+    for i in 0..4 {
+        assert!(f
+            .desk
+            .sign_in("dep", "wrong-password", t0 + Duration::minutes(14 + i))
+            .is_err());
+    }
+    assert!(
+        f.desk
+            .sign_in("dep", PW, t0 + Duration::minutes(18))
+            .is_ok(),
+        "4 failures since the last success do not lock"
+    );
+    let wrong = f
         .desk
-        .sign_in("dep", "wrong-password", t0 + Duration::minutes(14))
-        .is_err());
-    // Fifth failure within 15 minutes of the first four -> locked.
+        .sign_in("dep", "wrong-password", t0 + Duration::minutes(19))
+        .err()
+        .expect("wrong");
+    for i in 0..4 {
+        assert!(f
+            .desk
+            .sign_in("dep", "wrong-password", t0 + Duration::minutes(20 + i))
+            .is_err());
+    }
+    // Fifth failure within 15 minutes -> locked; the answer is a wrong
+    // password's, so a locked account cannot be told from a bad guess.
     let err = f
         .desk
-        .sign_in("dep", PW, t0 + Duration::minutes(15))
+        .sign_in("dep", PW, t0 + Duration::minutes(25))
         .err()
         .expect("locked");
-    assert!(err.to_string().contains("locked"), "{err}");
+    assert_eq!(err.to_string(), wrong.to_string());
+    assert_eq!(err.code(), "refused");
+    let locked: bool = f
+        .desk
+        .conn()
+        .query_row(
+            "SELECT locked_at IS NOT NULL FROM user WHERE username = 'dep'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(locked);
     // No automatic unlock, even a week later.
     assert!(f.desk.sign_in("dep", PW, t0 + Duration::days(7)).is_err());
     assert!(
@@ -279,4 +310,78 @@ fn unknown_username_and_wrong_password_read_the_same() {
         .unwrap()
         .to_string();
     assert_eq!(a, b, "the message must not reveal which usernames exist");
+}
+
+#[test]
+fn a_locked_or_unknown_account_answers_like_a_wrong_password_in_words_and_time() {
+    let mut f = fixture();
+    let admin = f.desk.actor("admin").unwrap();
+    f.desk
+        .add_user(&admin, "locked", "L", Role::Deputy, PW, now())
+        .unwrap();
+    for i in 0..5 {
+        let _ = f
+            .desk
+            .sign_in("locked", "wrong-password", now() + Duration::seconds(i));
+    }
+    // The fastest of five tries each, so a busy machine does not decide; a
+    // skipped Argon2 check would be tens of times faster, well past 3x.
+    let answer = |f: &mut Fixture, user: &str, pw: &str| {
+        let mut best = std::time::Duration::MAX;
+        let mut text = String::new();
+        for _ in 0..5 {
+            let t = std::time::Instant::now();
+            let err = f
+                .desk
+                .sign_in(user, pw, now() + Duration::minutes(1))
+                .unwrap_err();
+            best = best.min(t.elapsed());
+            text = format!("{} {:?} {}", err.code(), err.field(), err);
+        }
+        (text, best)
+    };
+    let (wrong, t_wrong) = answer(&mut f, "sup", "wrong-password");
+    let (unknown, t_unknown) = answer(&mut f, "nobody", "wrong-password");
+    let (locked, t_locked) = answer(&mut f, "locked", PW);
+    assert_eq!(unknown, wrong);
+    assert_eq!(locked, wrong, "even with the right password");
+    for (what, t) in [("unknown", t_unknown), ("locked", t_locked)] {
+        assert!(
+            t * 3 > t_wrong && t_wrong * 3 > t,
+            "{what} took {t:?}, a wrong password {t_wrong:?}"
+        );
+    }
+}
+
+#[test]
+fn a_wrong_current_password_in_a_change_counts_toward_the_lockout() {
+    let mut f = fixture();
+    let dep = f.desk.actor("dep").unwrap();
+    for i in 0..5 {
+        let err = f
+            .desk
+            .change_password(
+                &dep,
+                "not-the-current",
+                "Slow-Heron-Ledger-58",
+                now() + Duration::seconds(i),
+            )
+            .unwrap_err();
+        assert_eq!(err.field(), Some("current_password"));
+    }
+    assert!(
+        f.desk.actor("dep").is_err(),
+        "five wrong current passwords lock"
+    );
+    let audit = wso_core::audit::recent(f.desk.conn(), 50).unwrap();
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|r| r.action == "user.password_change" && r.outcome == "failure")
+            .count(),
+        5
+    );
+    assert!(audit
+        .iter()
+        .any(|r| r.action == "user.lock" && r.target.as_deref() == Some("dep")));
 }

@@ -137,6 +137,7 @@ fn wrong_key_is_a_clear_error_and_touches_nothing() {
     let before = std::fs::read(&db).unwrap();
     let other = dir.path().join("other.key");
     std::fs::write(&other, "11".repeat(32)).unwrap();
+    std::fs::set_permissions(&other, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
     let err = Desk::open(&db, Some(&other))
         .err()
         .expect("wrong key refused");
@@ -284,7 +285,7 @@ fn backup_opens_with_the_same_key() {
     let copy = Desk::open(&out, Some(&key)).unwrap();
     assert_eq!(copy.facility().id, "pinellas-main");
     assert!(
-        store::key::key_path(&out, None).exists() == false,
+        !store::key::key_path(&out, None).exists(),
         "the copy does not get a key file of its own"
     );
 }

@@ -1,5 +1,5 @@
 //! WSO Desk's desktop shell: opens the desk database (creating the demo desk
-//! on first run), keeps the signed-in session, exposes thin commands over
+//! only when asked, `--demo`), keeps the signed-in session, exposes thin commands over
 //! `wso_core` to the window, and sends deadline notifications.
 
 pub mod clock;
@@ -9,9 +9,7 @@ pub mod startup;
 pub mod state;
 pub mod sync;
 
-use std::path::{Path, PathBuf};
-
-use wso_core::Desk;
+use std::path::PathBuf;
 
 use crate::state::{idle_minutes_from_env, Shell};
 
@@ -28,26 +26,22 @@ pub fn database_from_env() -> (PathBuf, Option<PathBuf>) {
     (db, key_file)
 }
 
-/// Open the desk, or on first run (no file at all) create the demo desk so a
-/// new user sees a working board. An existing file is never replaced.
-pub fn open_or_create_demo(db: &Path, key_file: Option<&Path>) -> wso_core::Result<Desk> {
-    if db.exists() {
-        return Desk::open(db, key_file);
-    }
-    if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|source| wso_core::Error::Io {
-            context: format!("creating the data folder {}", parent.display()),
-            source,
-        })?;
-    }
-    let now = commands::now();
-    wso_core::demo::create(db, key_file, now)
+/// The demo desk was asked for: `wso-desk --demo` (scripts/run.sh) or
+/// `WSO_DEMO=1`. Without it the window never makes one (wso_core::demo).
+pub fn demo_requested() -> bool {
+    std::env::args().skip(1).any(|a| a == "--demo")
+        || std::env::var("WSO_DEMO").is_ok_and(|v| v == "1")
 }
 
 pub fn run() {
     let (db, key_file) = database_from_env();
     let context = tauri::generate_context!();
-    let desk = match open_or_create_demo(&db, key_file.as_deref()) {
+    let desk = match wso_core::demo::open_or_create(
+        &db,
+        key_file.as_deref(),
+        demo_requested(),
+        commands::now(),
+    ) {
         Ok(desk) => desk,
         Err(e) => {
             eprintln!("WSO Desk cannot open {}: {e}", db.display());
@@ -86,6 +80,8 @@ pub fn run() {
             commands::people::users,
             commands::people::add_user,
             commands::people::unlock_user,
+            commands::people::deactivate_user,
+            commands::people::set_user_role,
             commands::sync::sync_status,
             commands::sync::sync_now,
             commands::sync::endpoint_settings,

@@ -241,6 +241,15 @@ impl DeskFixture {
             PASSWORD,
         )
         .success();
+        // cli.md: `--as` needs a signed-in user; this desk's own runtime dir.
+        std::fs::create_dir(desk.runtime_dir()).expect("runtime dir");
+        std::fs::set_permissions(
+            desk.runtime_dir(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )
+        .expect("runtime dir mode");
+        desk.wsoctl_stdin(&["login", "--as", "admin", "--password-stdin"], PASSWORD)
+            .success();
         let today = Utc::now().date_naive();
         let (from, to) = (
             (today - chrono::Duration::days(30)).to_string(),
@@ -304,6 +313,11 @@ impl DeskFixture {
             .collect()
     }
 
+    /// `$XDG_RUNTIME_DIR` of this desk's `wsoctl` runs: its login tokens.
+    pub fn runtime_dir(&self) -> PathBuf {
+        self.dir.path().join("run")
+    }
+
     pub fn command(&self) -> Command {
         let mut cmd = Command::new(wsoctl_path());
         cmd.arg("--db").arg(&self.db);
@@ -313,7 +327,9 @@ impl DeskFixture {
             .env("WSO_SYNC_REQUEST_TIMEOUT_MS", "1500")
             .env_remove("WSO_DB")
             .env_remove("WSO_DB_KEY_FILE")
-            .env_remove("WSO_USER");
+            .env_remove("WSO_USER")
+            .env_remove("WSO_PASSWORD_FILE")
+            .env("XDG_RUNTIME_DIR", self.runtime_dir());
         cmd
     }
 

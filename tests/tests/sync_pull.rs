@@ -28,7 +28,7 @@ fn receipts(desk: &DeskFixture) -> HashMap<String, usize> {
 }
 
 fn hold(desk: &DeskFixture, id: &str) -> Value {
-    desk.wsoctl(&["hold", "show", id, "--json"])
+    desk.wsoctl(&["hold", "show", id, "--json", "--as", "admin"])
         .success()
         .json()
 }

@@ -2,6 +2,10 @@
 //! after at most 30 minutes without input the screen locks and asks for the
 //! password again; every 12 hours the user must sign in again in full. Time
 //! is passed in, so the rules are tested without waiting.
+//!
+//! The same rules hold for the window's session (kept in memory) and for a
+//! `wsoctl login` session (kept in the database): `Desk::session_actor` is
+//! the one check every command of either goes through.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -20,6 +24,18 @@ pub enum SessionState {
     Locked,
     /// Signed in for 12 hours: a full sign-in is needed.
     Expired,
+}
+
+/// What a call is: a person's input (a click, a key, a command they typed)
+/// keeps an active session alive; a poll or background refresh never does,
+/// or a screen left open with a ticking board would never lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Activity {
+    Input,
+    Background,
+    /// Changing one's own password: the only input allowed while an
+    /// admin-issued password must still be changed.
+    PasswordChange,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -52,6 +68,22 @@ impl Session {
             SessionState::Locked
         } else {
             SessionState::Active
+        }
+    }
+
+    /// How a call of kind `activity` sees the session, and, for input, the
+    /// touch that keeps it alive. A background call never moves the idle
+    /// timer; once idle too long the session stays locked either way.
+    pub fn observe(&mut self, activity: Activity, now: DateTime<Utc>) -> SessionState {
+        match activity {
+            Activity::Input | Activity::PasswordChange => self.touch(now),
+            Activity::Background => {
+                let state = self.state(now);
+                if state == SessionState::Locked {
+                    self.locked = true;
+                }
+                state
+            }
         }
     }
 
@@ -109,6 +141,38 @@ mod tests {
         );
         s.unlock(t("2026-11-27T03:31:00Z"));
         assert_eq!(s.state(t("2026-11-27T03:31:01Z")), SessionState::Active);
+    }
+
+    #[test]
+    fn background_calls_never_keep_a_session_awake() {
+        let mut s = session(30);
+        let mut now = t("2026-11-27T03:00:00Z");
+        // The sync panel polls every 3 seconds for half an hour.
+        while now < t("2026-11-27T03:29:57Z") {
+            now += Duration::seconds(3);
+            assert_eq!(s.observe(Activity::Background, now), SessionState::Active);
+        }
+        assert_eq!(s.last_activity, t("2026-11-27T03:00:00Z"));
+        assert_eq!(
+            s.observe(Activity::Background, t("2026-11-27T03:30:00Z")),
+            SessionState::Locked
+        );
+        assert_eq!(
+            s.observe(Activity::Input, t("2026-11-27T03:30:01Z")),
+            SessionState::Locked,
+            "input after the lock does not unlock"
+        );
+    }
+
+    #[test]
+    fn input_keeps_a_session_awake() {
+        let mut s = session(30);
+        assert_eq!(
+            s.observe(Activity::Input, t("2026-11-27T03:29:00Z")),
+            SessionState::Active
+        );
+        assert_eq!(s.state(t("2026-11-27T03:58:59Z")), SessionState::Active);
+        assert_eq!(s.state(t("2026-11-27T03:59:00Z")), SessionState::Locked);
     }
 
     #[test]

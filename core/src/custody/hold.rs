@@ -139,19 +139,7 @@ impl NewHold {
     pub fn check(&self, now: DateTime<Utc>, facility_today: NaiveDate) -> Result<CheckedHold> {
         let family_name = person_name("family_name", &self.family_name)?;
         let given_names = person_name("given_names", &self.given_names)?;
-        let date_of_birth = parse_date("date_of_birth", &self.date_of_birth)?;
-        if date_of_birth > facility_today {
-            return Err(Error::invalid("date_of_birth", "lies in the future"));
-        }
-        let oldest = facility_today
-            .with_year(facility_today.year() - 120)
-            .unwrap_or(facility_today);
-        if date_of_birth < oldest {
-            return Err(Error::invalid(
-                "date_of_birth",
-                "is more than 120 years ago",
-            ));
-        }
+        let date_of_birth = date_of_birth("date_of_birth", &self.date_of_birth, facility_today)?;
         let booking_number = code("booking_number", &self.booking_number, 64)?;
         let a_number = optional(self.a_number.as_deref())
             .map(|a| code("a_number", a, 32))
@@ -230,8 +218,25 @@ pub fn not_before(field: &str, at: DateTime<Utc>, previous: DateTime<Utc>) -> Re
     Ok(())
 }
 
-/// Names: 1-200 characters in any script, no control characters. Kept exactly
-/// as typed apart from surrounding whitespace.
+/// A date of birth: not in the future, not more than 120 years ago (on the
+/// facility-local date). Bookings and corrections both check it here.
+pub fn date_of_birth(field: &str, value: &str, facility_today: NaiveDate) -> Result<NaiveDate> {
+    let date = parse_date(field, value)?;
+    if date > facility_today {
+        return Err(Error::invalid(field, "lies in the future"));
+    }
+    let oldest = facility_today
+        .with_year(facility_today.year() - 120)
+        .unwrap_or(facility_today);
+    if date < oldest {
+        return Err(Error::invalid(field, "is more than 120 years ago"));
+    }
+    Ok(date)
+}
+
+/// Names: 1-200 characters in any script, no control, direction or invisible
+/// characters (custody::text). Kept exactly as typed apart from surrounding
+/// whitespace.
 pub fn person_name(field: &str, value: &str) -> Result<String> {
     let v = value.trim();
     let n = v.chars().count();
@@ -241,13 +246,12 @@ pub fn person_name(field: &str, value: &str) -> Result<String> {
     if n > 200 {
         return Err(Error::invalid(field, "is longer than 200 characters"));
     }
-    if v.chars().any(char::is_control) {
-        return Err(Error::invalid(field, "contains a control character"));
-    }
+    super::text::refuse_hidden(field, v, true)?;
     Ok(v.to_owned())
 }
 
-/// Booking, warrant, detainer numbers and credentials: 1-`max` characters.
+/// Booking, warrant, detainer numbers and credentials: 1-`max` characters,
+/// nothing invisible; compared by `custody::text::match_key`.
 pub fn code(field: &str, value: &str, max: usize) -> Result<String> {
     let v = value.trim();
     let n = v.chars().count();
@@ -260,9 +264,7 @@ pub fn code(field: &str, value: &str, max: usize) -> Result<String> {
             format!("is longer than {max} characters"),
         ));
     }
-    if v.chars().any(char::is_control) {
-        return Err(Error::invalid(field, "contains a control character"));
-    }
+    super::text::refuse_hidden(field, v, false)?;
     Ok(v.to_owned())
 }
 

@@ -8,6 +8,7 @@ pub mod facility;
 pub mod hold;
 pub mod officer;
 pub mod perimeter;
+pub mod text;
 
 pub use clock::{deadline_for, urgency, ActionRequired, Authority, Urgency, HOLD_LIMIT_SECONDS};
 pub use facility::{Facility, Zone};

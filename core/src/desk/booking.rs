@@ -10,6 +10,7 @@ use super::Desk;
 use crate::auth::{Actor, Role};
 use crate::custody::clock::{deadline_for, Authority};
 use crate::custody::hold::CheckedHold;
+use crate::custody::text::match_key;
 use crate::custody::{NewHold, Zone};
 use crate::error::{Error, Result, SqlContext};
 use crate::time::{local_text, utc_text};
@@ -115,17 +116,37 @@ pub struct BookingPreview {
 
 /// One open hold per warrant: a second booking on it is refused.
 pub(super) fn refuse_duplicate(conn: &rusqlite::Connection, h: &CheckedHold) -> Result<()> {
+    refuse_open_warrant(
+        conn,
+        h.warrant_form.as_str(),
+        &h.warrant_number,
+        None,
+        "warrant_number",
+    )
+}
+
+/// Refuse when another open hold (not `except`) has this warrant, compared
+/// by its key (custody::text::match_key), so "w-sql" is "W-sql". The schema's
+/// unique index (migration 0007) is the backstop; this names the field.
+pub(super) fn refuse_open_warrant(
+    conn: &rusqlite::Connection,
+    form: &str,
+    number: &str,
+    except: Option<&str>,
+    field: &str,
+) -> Result<()> {
     let duplicate: Option<String> = conn
         .query_row(
-            "SELECT hold_id FROM hold WHERE status = 'open' AND warrant_form = ?1 AND warrant_number = ?2",
-            params![h.warrant_form.as_str(), h.warrant_number],
+            "SELECT hold_id FROM hold WHERE status = 'open' AND warrant_form = ?1 AND warrant_key = ?2
+               AND hold_id IS NOT ?3",
+            params![form, match_key(number), except],
             |r| r.get(0),
         )
         .optional()
         .ctx("checking for a duplicate booking")?;
     match duplicate {
         Some(existing) => Err(Error::refused(
-            Some("warrant_number"),
+            Some(field),
             format!("an open hold ({existing}) already exists for this warrant"),
         )),
         None => Ok(()),

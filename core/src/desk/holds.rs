@@ -6,17 +6,18 @@ use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde_json::{json, Value};
 
-use super::booking::{refuse_duplicate, Vetted};
+use super::booking::{refuse_duplicate, refuse_open_warrant, Vetted};
 use super::views::HoldSummary;
 use super::Desk;
 use crate::audit::{self, Entry};
 use crate::auth::{Actor, Role};
 use crate::custody::hold::{
-    code, free_text, not_before, not_in_future, person_name, NewHold, ReleaseReason, WarrantForm,
+    code, date_of_birth, free_text, not_before, not_in_future, person_name, NewHold, ReleaseReason,
+    WarrantForm,
 };
 use crate::error::{Error, Result, SqlContext};
 use crate::events::{self, NewEvent};
-use crate::time::{parse_date, parse_instant, stored, utc_text};
+use crate::time::{parse_instant, stored, utc_text};
 
 /// Fields a supervisor may correct, as named in `hold.corrected` events.
 pub const CORRECTABLE_FIELDS: &[&str] = &[
@@ -262,13 +263,7 @@ impl Desk {
             "person.given_names" => ("given_names", Some(person_name("value", value)?)),
             "person.date_of_birth" => {
                 let today = now.with_timezone(&self.facility.timezone).date_naive();
-                let d = parse_date("value", value)?;
-                if d > today {
-                    return Err(Error::invalid(
-                        "value",
-                        "the date of birth lies in the future",
-                    ));
-                }
+                let d = date_of_birth("value", value, today)?;
                 ("date_of_birth", Some(d.to_string()))
             }
             "person.booking_number" => ("booking_number", Some(code("value", value, 64)?)),
@@ -326,6 +321,22 @@ impl Desk {
                 "value",
                 "is the same as the recorded value; nothing to correct",
             ));
+        }
+        if let (Some(new), "warrant_form" | "warrant_number") = (&new_value, column) {
+            // The corrected hold must not become a second open hold on a warrant.
+            let (form, number): (String, String) = tx
+                .query_row(
+                    "SELECT warrant_form, warrant_number FROM hold WHERE hold_id = ?1 AND status = 'open'",
+                    [hold_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .ctx("reading the hold")?
+                .map(|(f, n)| if column == "warrant_form" { (new.clone(), n) } else { (f, new.clone()) })
+                .unwrap_or_default();
+            if !form.is_empty() {
+                refuse_open_warrant(&tx, &form, &number, Some(hold_id), "value")?;
+            }
         }
         tx.execute(
             &format!("UPDATE hold SET {column} = ?2 WHERE hold_id = ?1"),

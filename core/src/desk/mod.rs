@@ -4,10 +4,12 @@
 //! validation, roles, the custody change, its sync event and its audit
 //! record, all in one transaction.
 
+mod accounts;
 mod booking;
 mod complaints;
 mod holds;
 mod people;
+mod sessions;
 mod views;
 
 use std::path::{Path, PathBuf};
@@ -23,9 +25,11 @@ use crate::error::{Error, Result, SqlContext};
 use crate::store::{self, KeySource};
 use crate::time::utc_text;
 
+pub use accounts::KEY_HOLDER;
 pub use booking::BookingPreview;
 pub use complaints::{Complaint, NewComplaint};
 pub use people::{SignedIn, UserRow};
+pub use sessions::{sign_in_first, CliSession};
 pub use views::{HoldDetail, HoldSummary};
 
 pub struct Desk {
@@ -209,12 +213,15 @@ impl Desk {
         Ok((events, records))
     }
 
-    /// Consistent encrypted copy of the live database (admins).
+    /// Consistent encrypted copy of the live database (admins), written
+    /// 0600 beside its name and named only once its audit record is in: a
+    /// full disk or a failed record leaves no file. Never replaces a file.
     pub fn backup(&self, actor: &Actor, out: &Path, now: DateTime<Utc>) -> Result<()> {
         actor.require(Role::Admin, "a backup")?;
-        store::backup(&self.conn, &self.path, self.key_file.as_deref(), out)?;
+        let staged = store::files::Staged::new(out, store::files::Existing::Refuse("out"))?;
+        store::backup(&self.conn, &self.path, self.key_file.as_deref(), &staged)?;
         let target = out.display().to_string();
-        self.audit(
+        self.audit_file(
             now,
             Entry {
                 actor: &actor.username,
@@ -223,14 +230,25 @@ impl Desk {
                 outcome: "success",
                 detail: None,
             },
+            staged,
         )
     }
 
+    /// Publish a staged file with its audit record, both or neither
+    /// (`audit::record_with_file`).
+    pub fn audit_file(
+        &self,
+        now: DateTime<Utc>,
+        entry: Entry<'_>,
+        file: store::files::Staged,
+    ) -> Result<()> {
+        audit::record_with_file(&self.conn, &self.desk_id, now, entry, file)
+    }
+
     fn write_tx(&mut self, what: &'static str) -> Result<Transaction<'_>> {
-        // BEGIN IMMEDIATE: take the write lock before reading what we decide on.
-        self.conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .ctx(what)
+        // BEGIN IMMEDIATE: take the write lock before reading what we decide
+        // on; a lock held past the busy timeout is retried, then reported.
+        store::write_lock(&self.conn, what)
     }
 }
 

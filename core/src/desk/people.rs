@@ -116,17 +116,50 @@ impl Desk {
             .ctx("reading users")
     }
 
-    /// Check a password. Failures are counted; the fifth within 15 minutes
-    /// locks the account until an admin unlocks it. The message never says
-    /// whether the username exists.
+    /// Check a password. Failures are counted per account; the fifth within
+    /// 15 minutes locks the account until an admin (or the key holder,
+    /// `unlock_with_key`) unlocks it; a success clears the count. The answer
+    /// and the work done are the same for a wrong password, an unknown name,
+    /// an inactive and a locked account, so none of them can be told apart.
     pub fn sign_in(
         &mut self,
         username: &str,
         password: &str,
         now: DateTime<Utc>,
     ) -> Result<SignedIn> {
-        let refused = || Error::refused(Some("password"), "username or password not accepted");
+        let signed = self.check_credentials(username, password, "sign_in", now)?;
         let desk_id = self.desk_id.clone();
+        let tx = self.write_tx("recording a sign-in")?;
+        tx.execute(
+            "DELETE FROM sign_in_failure WHERE username = ?1",
+            [username],
+        )
+        .ctx("recording a sign-in")?;
+        audit::record(
+            &tx,
+            &desk_id,
+            now,
+            Entry {
+                actor: username,
+                action: "sign_in",
+                target: None,
+                outcome: "success",
+                detail: None,
+            },
+        )?;
+        tx.commit().ctx("recording a sign-in")?;
+        Ok(signed)
+    }
+
+    /// The password check behind sign-in and password changes: a failure is
+    /// counted and audited under `action`, and answered with one sentence.
+    fn check_credentials(
+        &mut self,
+        username: &str,
+        password: &str,
+        action: &str,
+        now: DateTime<Utc>,
+    ) -> Result<SignedIn> {
         let row: Option<(String, String, bool, Option<String>, String, bool)> = self
             .conn
             .query_row(
@@ -136,100 +169,98 @@ impl Desk {
             )
             .optional()
             .ctx("reading the user")?;
-        let fail = |desk: &mut Desk, why: &str| -> Result<()> {
-            let tx = desk.write_tx("recording a failed sign-in")?;
-            tx.execute(
-                "INSERT INTO sign_in_failure (username, at) VALUES (?1, ?2)",
-                params![username, utc_text(now)],
-            )
-            .ctx("recording a failed sign-in")?;
-            let since = utc_text(now - Duration::minutes(LOCKOUT_WINDOW_MINUTES));
-            let failures: i64 = tx
-                .query_row(
-                    "SELECT count(*) FROM sign_in_failure WHERE username = ?1 AND at > ?2",
-                    params![username, since],
-                    |r| r.get(0),
-                )
-                .ctx("counting failed sign-ins")?;
-            audit::record(
-                &tx,
-                &desk_id,
-                now,
-                Entry {
-                    actor: username,
-                    action: "sign_in",
-                    target: None,
-                    outcome: "failure",
-                    detail: Some(why),
-                },
-            )?;
-            if failures >= LOCKOUT_ATTEMPTS {
-                let locked = tx
-                    .execute(
-                        "UPDATE user SET locked_at = ?2 WHERE username = ?1 AND locked_at IS NULL",
-                        params![username, utc_text(now)],
-                    )
-                    .ctx("locking the account")?;
-                if locked > 0 {
-                    audit::record(
-                        &tx,
-                        &desk_id,
-                        now,
-                        Entry {
-                            actor: "system",
-                            action: "user.lock",
-                            target: Some(username),
-                            outcome: "success",
-                            detail: Some("5 failed sign-ins within 15 minutes"),
-                        },
-                    )?;
-                }
-            }
-            tx.commit().ctx("recording a failed sign-in")
+        // Always one Argon2 verification, whatever the account's state.
+        let matches = match &row {
+            Some((.., hash, _)) => auth::verify_password(password, hash),
+            None => auth::verify_password(password, auth::dummy_hash()),
         };
-        match row {
-            None => {
-                fail(self, "unknown username")?;
-                Err(refused())
-            }
-            Some((_, _, _, Some(_), _, _)) => {
-                fail(self, "account locked")?;
+        let why = match &row {
+            None => Some("unknown username"),
+            Some((_, _, _, Some(_), _, _)) => Some("account locked"),
+            Some((_, _, false, _, _, _)) => Some("account inactive"),
+            Some(_) if !matches => Some("wrong password"),
+            Some(_) => None,
+        };
+        match (why, row) {
+            (None, Some((full_name, role, _, _, _, must_change))) => Ok(SignedIn {
+                actor: Actor {
+                    username: username.to_owned(),
+                    full_name,
+                    role: Role::parse(&role).unwrap_or(Role::Deputy),
+                },
+                must_change_password: must_change,
+            }),
+            (why, _) => {
+                self.record_failure(username, action, why.unwrap_or("wrong password"), now)?;
                 Err(Error::refused(
-                    Some("username"),
-                    "this account is locked; an admin must unlock it",
+                    Some("password"),
+                    "username or password not accepted",
                 ))
-            }
-            Some((_, _, false, _, _, _)) => {
-                fail(self, "account inactive")?;
-                Err(refused())
-            }
-            Some((full_name, role, true, None, hash, must_change)) => {
-                if !auth::verify_password(password, &hash) {
-                    fail(self, "wrong password")?;
-                    return Err(refused());
-                }
-                self.audit(
-                    now,
-                    Entry {
-                        actor: username,
-                        action: "sign_in",
-                        target: None,
-                        outcome: "success",
-                        detail: None,
-                    },
-                )?;
-                Ok(SignedIn {
-                    actor: Actor {
-                        username: username.to_owned(),
-                        full_name,
-                        role: Role::parse(&role).unwrap_or(Role::Deputy),
-                    },
-                    must_change_password: must_change,
-                })
             }
         }
     }
 
+    /// AC-7: count a failed password check; the fifth in 15 minutes locks.
+    fn record_failure(
+        &mut self,
+        username: &str,
+        action: &str,
+        why: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let desk_id = self.desk_id.clone();
+        let tx = self.write_tx("recording a failed sign-in")?;
+        tx.execute(
+            "INSERT INTO sign_in_failure (username, at) VALUES (?1, ?2)",
+            params![username, utc_text(now)],
+        )
+        .ctx("recording a failed sign-in")?;
+        let since = utc_text(now - Duration::minutes(LOCKOUT_WINDOW_MINUTES));
+        let failures: i64 = tx
+            .query_row(
+                "SELECT count(*) FROM sign_in_failure WHERE username = ?1 AND at > ?2",
+                params![username, since],
+                |r| r.get(0),
+            )
+            .ctx("counting failed sign-ins")?;
+        audit::record(
+            &tx,
+            &desk_id,
+            now,
+            Entry {
+                actor: username,
+                action,
+                target: None,
+                outcome: "failure",
+                detail: Some(why),
+            },
+        )?;
+        if failures >= LOCKOUT_ATTEMPTS {
+            let locked = tx
+                .execute(
+                    "UPDATE user SET locked_at = ?2 WHERE username = ?1 AND locked_at IS NULL",
+                    params![username, utc_text(now)],
+                )
+                .ctx("locking the account")?;
+            if locked > 0 {
+                audit::record(
+                    &tx,
+                    &desk_id,
+                    now,
+                    Entry {
+                        actor: "system",
+                        action: "user.lock",
+                        target: Some(username),
+                        outcome: "success",
+                        detail: Some("5 failed sign-ins within 15 minutes"),
+                    },
+                )?;
+            }
+        }
+        tx.commit().ctx("recording a failed sign-in")
+    }
+
+    /// The signed-in user changes their own password (the window).
     pub fn change_password(
         &mut self,
         actor: &Actor,
@@ -237,27 +268,33 @@ impl Desk {
         new: &str,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let hash: String = self
-            .conn
-            .query_row(
-                "SELECT password_hash FROM user WHERE username = ?1",
-                [&actor.username],
-                |r| r.get(0),
-            )
-            .ctx("reading the user")?;
-        if !auth::verify_password(current, &hash) {
-            return Err(Error::refused(
-                Some("current_password"),
-                "the current password is not right",
-            ));
-        }
+        self.change_own_password(&actor.username, current, new, now)
+    }
+
+    /// `wsoctl user password`: needs no session, since it checks the current
+    /// password itself; a wrong one counts toward the lockout like a failed
+    /// sign-in and is audited as a failed password change.
+    pub fn change_own_password(
+        &mut self,
+        username: &str,
+        current: &str,
+        new: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        self.check_credentials(username, current, "user.password_change", now)
+            .map_err(|_| {
+                Error::refused(
+                    Some("current_password"),
+                    "the current password is not right",
+                )
+            })?;
         if current == new {
             return Err(Error::invalid(
                 "new_password",
                 "must differ from the current password",
             ));
         }
-        auth::check_password_policy(&actor.username, new).map_err(|e| match e {
+        auth::check_password_policy(username, new).map_err(|e| match e {
             Error::Invalid { message, .. } => Error::invalid("new_password", message),
             other => other,
         })?;
@@ -266,7 +303,12 @@ impl Desk {
         let tx = self.write_tx("changing a password")?;
         tx.execute(
             "UPDATE user SET password_hash = ?2, must_change_password = 0 WHERE username = ?1",
-            params![actor.username, new_hash],
+            params![username, new_hash],
+        )
+        .ctx("changing the password")?;
+        tx.execute(
+            "DELETE FROM sign_in_failure WHERE username = ?1",
+            [username],
         )
         .ctx("changing the password")?;
         audit::record(
@@ -274,9 +316,9 @@ impl Desk {
             &desk_id,
             now,
             Entry {
-                actor: &actor.username,
+                actor: username,
                 action: "user.password_change",
-                target: Some(&actor.username),
+                target: Some(username),
                 outcome: "success",
                 detail: None,
             },

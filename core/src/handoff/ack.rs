@@ -4,6 +4,8 @@
 //! sheet shows the last one. The audit chain is the record: there is no
 //! separate handoff table to drift from it.
 
+use std::path::Path;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -13,6 +15,7 @@ use crate::audit::Entry;
 use crate::auth::{Actor, Role};
 use crate::desk::Desk;
 use crate::error::{Error, Result, SqlContext};
+use crate::store::files::{Existing, Staged};
 use crate::time::{local_text, stored, utc_text};
 
 const PRINT: &str = "handoff.print";
@@ -51,23 +54,46 @@ pub fn record_print(
     now: DateTime<Utc>,
 ) -> Result<()> {
     by.require(Role::Supervisor, "the handoff sheet")?;
-    let detail = format!(
+    desk.audit(now, print_entry(by, destination, &print_detail(sheet)))
+}
+
+/// Save a rendered sheet to `path`: written 0600 beside it, named only once
+/// the print is recorded, replacing an older sheet there in one step. A full
+/// disk or a failed record leaves no new file and the old one as it was.
+pub fn save_pdf(
+    desk: &Desk,
+    by: &Actor,
+    sheet: &HandoffSheet,
+    pdf: &[u8],
+    path: &Path,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    by.require(Role::Supervisor, "the handoff sheet")?;
+    let staged = Staged::new(path, Existing::Replace)?;
+    staged.write_all(pdf)?;
+    let destination = path.display().to_string();
+    let detail = print_detail(sheet);
+    desk.audit_file(now, print_entry(by, &destination, &detail), staged)
+}
+
+fn print_detail(sheet: &HandoffSheet) -> String {
+    format!(
         "sheet at {}: {} open holds ({} release required), {} closed in shift",
         sheet.printed_at,
         sheet.summary.open,
         sheet.summary.release_required,
         sheet.summary.closed_in_shift
-    );
-    desk.audit(
-        now,
-        Entry {
-            actor: &by.username,
-            action: PRINT,
-            target: Some(destination),
-            outcome: "success",
-            detail: Some(&detail),
-        },
     )
+}
+
+fn print_entry<'a>(by: &'a Actor, destination: &'a str, detail: &'a str) -> Entry<'a> {
+    Entry {
+        actor: &by.username,
+        action: PRINT,
+        target: Some(destination),
+        outcome: "success",
+        detail: Some(detail),
+    }
 }
 
 /// The incoming supervisor accepts the shift from `outgoing_username`.

@@ -36,6 +36,7 @@ use crate::audit::Entry;
 use crate::auth::{Actor, Role};
 use crate::desk::Desk;
 use crate::error::{Result, SqlContext};
+use crate::store::files::{Existing, Staged};
 use crate::time::{local_text, parse_date};
 
 /// The report for one period, as `report --json` prints it and the PDF shows it.
@@ -202,7 +203,29 @@ impl ExportKind {
     }
 }
 
-/// Audit one export of a report (PDF or CSV) to `target` (a path or "print").
+fn export_detail(report: &OversightReport, kind: ExportKind) -> String {
+    format!(
+        "{} {} to {}: {} holds, {} events",
+        kind.as_str(),
+        report.from,
+        report.to,
+        report.holds.len(),
+        report.events_read
+    )
+}
+
+fn export_entry<'a>(actor: &'a Actor, target: &'a str, detail: &'a str) -> Entry<'a> {
+    Entry {
+        actor: &actor.username,
+        action: "report.export",
+        target: Some(target),
+        outcome: "success",
+        detail: Some(detail),
+    }
+}
+
+/// Audit one export of a report that is not a file this desk writes (the
+/// JSON on stdout, the window's print dialog); `target` says where it went.
 pub fn record_export(
     desk: &Desk,
     actor: &Actor,
@@ -212,27 +235,12 @@ pub fn record_export(
     now: DateTime<Utc>,
 ) -> Result<()> {
     actor.require(Role::Supervisor, "exporting the oversight report")?;
-    desk.audit(
-        now,
-        Entry {
-            actor: &actor.username,
-            action: "report.export",
-            target: Some(target),
-            outcome: "success",
-            detail: Some(&format!(
-                "{} {} to {}: {} holds, {} events",
-                kind.as_str(),
-                report.from,
-                report.to,
-                report.holds.len(),
-                report.events_read
-            )),
-        },
-    )
+    let detail = export_detail(report, kind);
+    desk.audit(now, export_entry(actor, target, &detail))
 }
 
 /// Write the report as a PDF and/or a CSV (0600, whole or not at all), each
-/// export audited; a file whose audit record cannot be written is removed.
+/// file published together with its audit record or not at all.
 /// Everything is rendered before any file is touched.
 pub fn save(
     desk: &Desk,
@@ -255,13 +263,11 @@ pub fn save(
         exports.push((path, text.as_bytes(), ExportKind::Csv));
     }
     for (path, bytes, kind) in exports {
-        crate::private_file::write_private(path, bytes)?;
+        let staged = Staged::new(path, Existing::Replace)?;
+        staged.write_all(bytes)?;
         let target = path.display().to_string();
-        if let Err(e) = record_export(desk, actor, report, kind, &target, now) {
-            // No report leaves the desk without its audit record.
-            let _ = std::fs::remove_file(path);
-            return Err(e);
-        }
+        let detail = export_detail(report, kind);
+        desk.audit_file(now, export_entry(actor, &target, &detail), staged)?;
     }
     Ok(rendered)
 }

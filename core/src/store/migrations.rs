@@ -1,7 +1,7 @@
 //! Schema migrations: numbered `.sql` files in `migrations/`, embedded at build
 //! time and applied by `PRAGMA user_version` in one transaction.
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::Connection;
 
 use crate::error::{Error, Result, SqlContext};
 
@@ -11,8 +11,10 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0001_custody.sql"),
     include_str!("../../../migrations/0002_sync.sql"),
     include_str!("../../../migrations/0003_sync_warnings.sql"),
-    // 0004 (agreement) comes from the holds branch; the lead orders them at merge.
+    // 0004 (custody under the agreement) comes from the holds branch, before 0005.
     include_str!("../../../migrations/0005_complaints.sql"),
+    include_str!("../../../migrations/0006_sessions.sql"),
+    include_str!("../../../migrations/0007_warrant_keys.sql"),
 ];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -27,21 +29,20 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 }
 
 /// Bring the schema to `target` (tests use this to build older fixtures).
+///
+/// Several processes may open an old file at once (the window, its sync
+/// loop, `wsoctl`): each takes the write lock first and reads the version
+/// again under it, so only the first applies the scripts and the others
+/// find the work done.
 pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
-    let found = user_version(conn)?;
-    if found > CURRENT_VERSION {
-        return Err(Error::Database {
-            message: format!(
-                "this database has schema version {found}, newer than this WSO Desk ({CURRENT_VERSION}); update the app, do not downgrade"
-            ),
-        });
+    if refuse_newer(user_version(conn)?)? >= target {
+        return Ok(());
     }
+    let tx = super::write_lock(conn, "starting the schema upgrade")?;
+    let found = refuse_newer(user_version(&tx)?)?;
     if found >= target {
         return Ok(());
     }
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .ctx("starting the schema upgrade")?;
     for (i, script) in MIGRATIONS
         .iter()
         .enumerate()
@@ -55,4 +56,15 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
     tx.pragma_update(None, "user_version", target)
         .ctx("recording the schema version")?;
     tx.commit().ctx("committing the schema upgrade")
+}
+
+fn refuse_newer(found: i64) -> Result<i64> {
+    if found > CURRENT_VERSION {
+        return Err(Error::Database {
+            message: format!(
+                "this database has schema version {found}, newer than this WSO Desk ({CURRENT_VERSION}); update the app, do not downgrade"
+            ),
+        });
+    }
+    Ok(found)
 }

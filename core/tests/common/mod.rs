@@ -9,6 +9,9 @@ use std::process::{Command, Output, Stdio};
 pub const FACILITY: &str = include_str!("../../src/demo/facility.toml");
 pub const ADMIN_PW: &str = "admin-pass-2026";
 pub const PW: &str = "a-good-long-pass";
+/// What the admin gives `sup` and `dep`; TestDesk changes it to [`PW`] as
+/// each must before signing in.
+pub const ISSUED_PW: &str = "issued-by-admin-2026";
 
 pub struct TestDesk {
     pub dir: tempfile::TempDir,
@@ -43,7 +46,10 @@ pub fn wsoctl_path() -> &'static str {
 
 impl TestDesk {
     /// A desk with the demo facility, an admin, a supervisor, a deputy and one
-    /// officer whose credential is valid for years around now.
+    /// officer whose credential is valid for years around now. All three are
+    /// signed in (`wsoctl login`), each in this desk's own runtime directory,
+    /// so `--as` works as after a real sign-in; `sup` and `dep` have first
+    /// changed the admin-issued password to [`PW`].
     pub fn new() -> TestDesk {
         Self::with_facility(FACILITY)
     }
@@ -54,6 +60,12 @@ impl TestDesk {
         let f = dir.path().join("facility.toml");
         std::fs::write(&f, facility).unwrap();
         let desk = TestDesk { dir, db };
+        std::fs::create_dir(desk.runtime_dir()).unwrap();
+        std::fs::set_permissions(
+            desk.runtime_dir(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )
+        .unwrap();
         desk.run_stdin(
             &[
                 "init",
@@ -68,6 +80,7 @@ impl TestDesk {
             ADMIN_PW,
         )
         .ok();
+        desk.login("admin", ADMIN_PW);
         desk.run_stdin(
             &[
                 "user",
@@ -82,7 +95,7 @@ impl TestDesk {
                 "--as",
                 "admin",
             ],
-            PW,
+            ISSUED_PW,
         )
         .ok();
         desk.run_stdin(
@@ -99,9 +112,17 @@ impl TestDesk {
                 "--as",
                 "admin",
             ],
-            PW,
+            ISSUED_PW,
         )
         .ok();
+        for user in ["sup", "dep"] {
+            desk.run_stdin(
+                &["user", "password", "--as", user, "--password-stdin"],
+                &format!("{ISSUED_PW}\n{PW}"),
+            )
+            .ok();
+            desk.login(user, PW);
+        }
         desk.run(&[
             "officer",
             "add",
@@ -120,6 +141,17 @@ impl TestDesk {
         desk
     }
 
+    /// This desk's `$XDG_RUNTIME_DIR`, where `wsoctl login` keeps its tokens.
+    pub fn runtime_dir(&self) -> PathBuf {
+        self.dir.path().join("run")
+    }
+
+    /// `wsoctl login --as USER --password-stdin`.
+    pub fn login(&self, user: &str, password: &str) {
+        self.run_stdin(&["login", "--as", user, "--password-stdin"], password)
+            .ok();
+    }
+
     pub fn run(&self, args: &[&str]) -> Run {
         self.run_stdin(args, "")
     }
@@ -130,6 +162,8 @@ impl TestDesk {
             .env("WSO_DB", &self.db)
             .env_remove("WSO_DB_KEY_FILE")
             .env_remove("WSO_USER")
+            .env_remove("WSO_PASSWORD_FILE")
+            .env("XDG_RUNTIME_DIR", self.runtime_dir())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -200,6 +234,9 @@ impl TestDesk {
     pub fn list(&self, extra: &[&str]) -> Vec<serde_json::Value> {
         let mut args = vec!["hold", "list", "--json"];
         args.extend_from_slice(extra);
+        if !extra.contains(&"--as") {
+            args.extend_from_slice(&["--as", "dep"]);
+        }
         self.run(&args).ok().json().as_array().cloned().unwrap()
     }
 
@@ -227,4 +264,36 @@ impl TestDesk {
 pub fn now_plus(offset_s: i64) -> String {
     let t = chrono::Utc::now() + chrono::Duration::seconds(offset_s);
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Names of the files in `dir`, sorted: to prove what was and was not written or moved.
+pub fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A desk as schema version 1 left it (core/tests/fixtures/schema_v1.sql,
+/// with its data), at `dir/desk.db` with its key beside it; returns the path
+/// and an open raw connection under the key, for adding what a test needs.
+pub fn version_1_desk(dir: &std::path::Path) -> (PathBuf, rusqlite::Connection) {
+    let db = dir.join("desk.db");
+    let now = wso_core::time::parse_instant("now", "2026-11-27T14:00:00Z").unwrap();
+    wso_core::Desk::init(&db, None, FACILITY, "desk-1", "admin", ADMIN_PW, now).unwrap();
+    // Keep the key, rebuild the file as an older desk left it.
+    std::fs::remove_file(&db).unwrap();
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+    let key = std::fs::read_to_string(format!("{}.key", db.display())).unwrap();
+    let mut conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute_batch(&format!("PRAGMA key = \"x'{}'\";", key.trim()))
+        .unwrap();
+    wso_core::store::migrations::migrate_to(&mut conn, 1).unwrap();
+    conn.execute_batch(include_str!("../fixtures/schema_v1.sql"))
+        .unwrap();
+    (db, conn)
 }

@@ -7,7 +7,10 @@ use std::process::{Command, Output, Stdio};
 
 use chrono::{DateTime, Duration, Utc};
 
+/// What `init` and the admin issue; each user changes it to [`CHOSEN`]
+/// (an admin-issued password must change first) and signs in with that.
 const PASSWORD: &str = "correct horse battery";
+const CHOSEN: &str = "Slow-Heron-Ledger-58";
 
 pub struct Desk {
     pub dir: tempfile::TempDir,
@@ -21,6 +24,12 @@ impl Desk {
         let facility = desk.path("FACILITY.toml");
         std::fs::write(&facility, include_str!("../../src/demo/facility.toml")).unwrap();
         let f = facility.to_str().unwrap();
+        std::fs::create_dir(desk.path("run")).unwrap();
+        std::fs::set_permissions(
+            desk.path("run"),
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )
+        .unwrap();
         desk.ok_stdin(&[
             "init",
             "--facility",
@@ -31,6 +40,7 @@ impl Desk {
             "admin",
             "--password-stdin",
         ]);
+        desk.ok_stdin(&["login", "--as", "admin", "--password-stdin"]);
         for (user, name, role) in [
             ("sgt.rivera", "Sgt. Ana Rivera", "supervisor"),
             ("sgt.chen", "Sgt. Bo Chen", "supervisor"),
@@ -49,6 +59,14 @@ impl Desk {
                 "--as",
                 "admin",
             ]);
+            desk.ok_with(
+                &["user", "password", "--as", user, "--password-stdin"],
+                &format!("{PASSWORD}\n{CHOSEN}\n"),
+            );
+            desk.ok_with(
+                &["login", "--as", user, "--password-stdin"],
+                &format!("{CHOSEN}\n"),
+            );
         }
         let today = Utc::now().date_naive();
         let (from, to) = (
@@ -88,6 +106,7 @@ impl Desk {
             .env("WSO_DB", self.path("desk.db"))
             .env("WSO_DB_KEY_FILE", self.path("desk.key"))
             .env_remove("WSO_USER")
+            .env("XDG_RUNTIME_DIR", self.path("run"))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -112,7 +131,11 @@ impl Desk {
     }
 
     pub fn ok_stdin(&self, args: &[&str]) {
-        let out = self.run(args, Some(&format!("{PASSWORD}\n")));
+        self.ok_with(args, &format!("{PASSWORD}\n"));
+    }
+
+    fn ok_with(&self, args: &[&str], stdin: &str) {
+        let out = self.run(args, Some(stdin));
         assert!(
             out.status.success(),
             "wsoctl {args:?} failed: {}",

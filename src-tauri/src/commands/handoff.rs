@@ -92,15 +92,10 @@ pub async fn save_handoff_pdf(
     };
     let sheet = sheet_now(&shell, &actor)?;
     let rendered = render(&sheet, paper).map_err(public)?;
-    std::fs::write(&path, &rendered.bytes).map_err(|e| {
-        public(wso_core::Error::Io {
-            context: format!("saving the handoff sheet to {}", path.display()),
-            source: e,
-        })
-    })?;
-    let shown = path.display().to_string();
-    wso_core::handoff::record_print(&shell.desk(), &actor, &sheet, &shown, now())
+    // 0600, whole or not at all, and only with its audit record (core).
+    wso_core::handoff::save_pdf(&shell.desk(), &actor, &sheet, &rendered.bytes, &path, now())
         .map_err(public)?;
+    let shown = path.display().to_string();
     Ok(Some(SavedSheet {
         path: shown,
         pages: rendered.pages,

@@ -89,3 +89,25 @@ pub fn unlock_user(shell: State<'_, Shell>, username: String) -> CmdResult<()> {
         .unlock_user(&actor, &username, now())
         .map_err(public)
 }
+
+/// An admin deactivates an account (core keeps the last active admin).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn deactivate_user(shell: State<'_, Shell>, username: String) -> CmdResult<()> {
+    let actor = shell.actor()?;
+    shell
+        .desk()
+        .deactivate_user(&actor, &username, now())
+        .map_err(public)
+}
+
+/// An admin gives an account another role (core keeps the last active admin).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn set_user_role(shell: State<'_, Shell>, username: String, role: String) -> CmdResult<()> {
+    let actor = shell.actor()?;
+    let role = Role::parse(&role)
+        .ok_or_else(|| Error::invalid("role", "must be deputy, supervisor or admin").to_public())?;
+    shell
+        .desk()
+        .set_user_role(&actor, &username, role, now())
+        .map_err(public)
+}

@@ -6,7 +6,7 @@ use tauri::{Manager, State};
 use wso_core::auth::Actor;
 use wso_core::custody::Facility;
 
-use wso_core::auth::session::{Session, SessionState};
+use wso_core::auth::session::{Activity, Session, SessionState};
 
 use super::{now, public};
 use crate::startup::StartupError;
@@ -87,7 +87,13 @@ pub fn sign_in(shell: State<'_, Shell>, username: String, password: String) -> C
 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn sign_out(shell: State<'_, Shell>) -> CmdResult<()> {
-    *shell.session() = None;
+    let ended = shell.session().take();
+    if let Some(session) = ended {
+        shell
+            .desk()
+            .record_sign_out(&session.actor.username, "window", now())
+            .map_err(public)?;
+    }
     Ok(())
 }
 
@@ -95,7 +101,8 @@ pub fn sign_out(shell: State<'_, Shell>) -> CmdResult<()> {
 /// the session's state so the UI shows the lock the moment core decides it.
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn touch_session(shell: State<'_, Shell>) -> CmdResult<SessionState> {
-    match shell.actor() {
+    // Typing in the change-password form is input too.
+    match shell.actor_for(Activity::PasswordChange) {
         Ok(_) => Ok(SessionState::Active),
         Err(e) if e.code == "locked" => Ok(SessionState::Locked),
         Err(e) => Err(e),
@@ -142,7 +149,7 @@ pub fn unlock_session(shell: State<'_, Shell>, password: String) -> CmdResult<()
 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn change_password(shell: State<'_, Shell>, current: String, new: String) -> CmdResult<()> {
-    let actor = shell.actor()?;
+    let actor = shell.actor_for(Activity::PasswordChange)?;
     shell
         .desk()
         .change_password(&actor, &current, &new, now())

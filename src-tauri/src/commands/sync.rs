@@ -78,7 +78,9 @@ pub fn sync_status(
     shell: State<'_, Shell>,
     sync: State<'_, BackgroundSync>,
 ) -> CmdResult<SyncView> {
-    shell.actor()?;
+    // The panel polls every 3 s: a background call, so it never keeps the
+    // session from locking (issue 12, finding 3).
+    shell.background_actor()?;
     view(&shell, &sync)
 }
 

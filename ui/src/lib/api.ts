@@ -162,6 +162,8 @@ export const api = {
   addUser: (username: string, full_name: string, role: Role, password: string) =>
     call<UserRow>("add_user", { username, full_name, role, password }),
   unlockUser: (username: string) => call<void>("unlock_user", { username }),
+  deactivateUser: (username: string) => call<void>("deactivate_user", { username }),
+  setUserRole: (username: string, role: Role) => call<void>("set_user_role", { username, role }),
   syncStatus: () => call<SyncView>("sync_status"),
   syncNow: () => call<SyncView>("sync_now"),
   endpointSettings: () => call<EndpointSettings>("endpoint_settings"),

@@ -32,6 +32,9 @@ pub struct Global {
     /// Print one JSON document on stdout
     #[arg(long, global = true)]
     pub json: bool,
+    /// Sign in for this command alone with the password in FILE (mode 0600)
+    #[arg(long, global = true, env = "WSO_PASSWORD_FILE", value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -47,6 +50,13 @@ pub enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Sign in on this desk (--as USERNAME): a session for 30 idle minutes, 12 hours at most
+    Login {
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// End this user's session on this desk
+    Logout,
     #[command(subcommand)]
     User(UserCommand),
     #[command(subcommand)]
@@ -83,8 +93,28 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// The desk's users (admins)
+    List,
+    /// Change your own password (--as): current and new on standard input, one a line
+    Password {
+        #[arg(long)]
+        password_stdin: bool,
+    },
     /// Unlock an account locked after failed sign-ins
-    Unlock { username: String },
+    Unlock {
+        username: String,
+        /// No session: the database key vouches (the way back for a locked admin)
+        #[arg(long)]
+        with_key: bool,
+    },
+    /// Deactivate an account: it can no longer sign in
+    Deactivate { username: String },
+    /// Give an account another role
+    Role {
+        username: String,
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
 }
 
 #[derive(Subcommand)]

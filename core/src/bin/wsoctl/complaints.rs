@@ -52,7 +52,7 @@ pub fn run(ctx: &Context, cmd: ComplaintCommand) -> CliResult {
             hold,
         } => {
             let mut desk = ctx.open()?;
-            let actor = ctx.actor(&desk)?;
+            let actor = ctx.actor(&mut desk)?;
             let input = NewComplaint {
                 received_at,
                 about_officer,
@@ -69,13 +69,13 @@ pub fn run(ctx: &Context, cmd: ComplaintCommand) -> CliResult {
             at,
         } => {
             let mut desk = ctx.open()?;
-            let actor = ctx.actor(&desk)?;
+            let actor = ctx.actor(&mut desk)?;
             let c = desk.complaint_reported(&actor, &complaint_id, &to, &at, clock_now())?;
             output::print(ctx, &c, &line(&c));
         }
         ComplaintCommand::List { all, now } => {
-            let desk = ctx.open()?;
-            let actor = ctx.actor(&desk)?;
+            let mut desk = ctx.open()?;
+            let actor = ctx.actor(&mut desk)?;
             let list = desk.complaints(&actor, all, ctx.now_or(now.as_deref())?)?;
             let text = if list.is_empty() {
                 "no complaints".to_owned()

@@ -2,11 +2,10 @@
 //! writes the shift handoff sheet; `wsoctl handoff acknowledge --outgoing USER
 //! --as SUPERVISOR` records that the incoming supervisor took the shift over.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, Subcommand, ValueEnum};
 use wso_core::handoff::{self, pdf};
-use wso_core::Error;
 
 use crate::{clock_now, output, CliResult, Context, Failure};
 
@@ -53,8 +52,8 @@ impl From<PaperArg> for pdf::Paper {
 
 pub fn run(ctx: &Context, args: HandoffArgs) -> CliResult {
     if let Some(HandoffAction::Acknowledge { outgoing }) = args.action {
-        let desk = ctx.open()?;
-        let actor = ctx.actor(&desk)?;
+        let mut desk = ctx.open()?;
+        let actor = ctx.actor(&mut desk)?;
         let ack = handoff::acknowledge_handoff(&desk, &actor, &outgoing, clock_now())?;
         let text = format!(
             "{} ({}) took the shift over from {} ({}) at {}",
@@ -70,25 +69,15 @@ pub fn run(ctx: &Context, args: HandoffArgs) -> CliResult {
     let out = args
         .out
         .ok_or_else(|| Failure::Usage("handoff needs --out FILE.pdf".into()))?;
-    let desk = ctx.open()?;
-    let actor = ctx.actor(&desk)?;
+    let mut desk = ctx.open()?;
+    let actor = ctx.actor(&mut desk)?;
     let now = ctx.now_or(args.now.as_deref())?;
     // Role, data and rendering are all checked before anything touches the disk.
     let sheet = handoff::sheet(&desk, now, &actor)?;
     let rendered = pdf::render(&sheet, args.paper.into())?;
-    write_whole(&out, &rendered.bytes)?;
     // The audit time is the real time of printing, whatever `--now` planned for.
-    if let Err(e) = handoff::record_print(
-        &desk,
-        &actor,
-        &sheet,
-        &out.display().to_string(),
-        clock_now(),
-    ) {
-        // No sheet leaves the desk without its audit record.
-        let _ = std::fs::remove_file(&out);
-        return Err(e.into());
-    }
+    // No sheet leaves the desk without its audit record, nor a record without its sheet.
+    handoff::save_pdf(&desk, &actor, &sheet, &rendered.bytes, &out, clock_now())?;
     if rendered.missing_glyphs {
         let fix = if rendered.cjk_font_missing {
             "; install a CJK font (Debian: fonts-noto-cjk) or set WSO_CJK_FONT"
@@ -110,20 +99,4 @@ pub fn run(ctx: &Context, args: HandoffArgs) -> CliResult {
     );
     output::print(ctx, &summary, &text);
     Ok(())
-}
-
-/// Write beside the target and rename, so a failed write never leaves half a sheet.
-fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    let io = |e: std::io::Error| Error::Io {
-        context: format!("writing {}", path.display()),
-        source: e,
-    };
-    std::fs::write(&partial, bytes).map_err(io)?;
-    std::fs::rename(&partial, path).map_err(|e| {
-        let _ = std::fs::remove_file(&partial);
-        io(e)
-    })
 }

@@ -10,7 +10,7 @@ pub fn run(ctx: &Context, cmd: HoldCommand) -> CliResult {
     match cmd {
         HoldCommand::Open(a) => {
             let mut desk = ctx.open()?;
-            let actor = ctx.actor(&desk)?;
+            let actor = ctx.actor(&mut desk)?;
             let input = NewHold {
                 family_name: a.family_name,
                 given_names: a.given_names,
@@ -30,7 +30,8 @@ pub fn run(ctx: &Context, cmd: HoldCommand) -> CliResult {
             output::print(ctx, &hold, &line(&hold));
         }
         HoldCommand::List { all, now } => {
-            let desk = ctx.open()?;
+            let mut desk = ctx.open()?;
+            ctx.reader(&mut desk, "hold.list", None)?;
             let holds = desk.list_holds(ctx.now_or(now.as_deref())?, all)?;
             let text = if holds.is_empty() {
                 "no holds".to_owned()
@@ -40,7 +41,8 @@ pub fn run(ctx: &Context, cmd: HoldCommand) -> CliResult {
             output::print(ctx, &holds, &text);
         }
         HoldCommand::Show { hold_id, now } => {
-            let desk = ctx.open()?;
+            let mut desk = ctx.open()?;
+            ctx.reader(&mut desk, "hold.show", Some(&hold_id))?;
             let detail = desk.show_hold(&hold_id, ctx.now_or(now.as_deref())?)?;
             let mut text = line(&detail.hold);
             for e in &detail.events {
@@ -56,7 +58,7 @@ pub fn run(ctx: &Context, cmd: HoldCommand) -> CliResult {
         }
         HoldCommand::Move { hold_id, zone, at } => {
             let mut desk = ctx.open()?;
-            let actor = ctx.actor(&desk)?;
+            let actor = ctx.actor(&mut desk)?;
             let hold = desk.move_hold(&actor, &hold_id, &zone, &at, clock_now())?;
             output::print(ctx, &hold, &line(&hold));
         }
@@ -66,7 +68,7 @@ pub fn run(ctx: &Context, cmd: HoldCommand) -> CliResult {
             ice_officer,
         } => {
             let mut desk = ctx.open()?;
-            let actor = ctx.actor(&desk)?;
+            let actor = ctx.actor(&mut desk)?;
             let hold = desk.transfer_hold(&actor, &hold_id, &at, &ice_officer, clock_now())?;
             output::print(ctx, &hold, &line(&hold));
         }
@@ -77,7 +79,7 @@ pub fn run(ctx: &Context, cmd: HoldCommand) -> CliResult {
             note,
         } => {
             let mut desk = ctx.open()?;
-            let actor = ctx.actor(&desk)?;
+            let actor = ctx.actor(&mut desk)?;
             let hold = desk.release_hold(
                 &actor,
                 &hold_id,
@@ -95,7 +97,7 @@ pub fn run(ctx: &Context, cmd: HoldCommand) -> CliResult {
             reason,
         } => {
             let mut desk = ctx.open()?;
-            let actor = ctx.actor(&desk)?;
+            let actor = ctx.actor(&mut desk)?;
             let hold = desk.correct_hold(&actor, &hold_id, &field, &value, &reason, clock_now())?;
             output::print(ctx, &hold, &line(&hold));
         }

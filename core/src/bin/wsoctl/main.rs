@@ -5,6 +5,7 @@ mod args;
 mod complaints;
 mod handoff;
 mod holds;
+mod login;
 mod output;
 mod report;
 mod sync;
@@ -75,6 +76,7 @@ pub struct Context {
     pub key_file: Option<PathBuf>,
     pub as_user: Option<String>,
     pub json: bool,
+    pub password_file: Option<PathBuf>,
 }
 
 impl Context {
@@ -82,12 +84,26 @@ impl Context {
         Desk::open(&self.db, self.key_file.as_deref())
     }
 
-    /// The user a mutating command runs as (`--as` / `WSO_USER`).
-    pub fn actor(&self, desk: &Desk) -> CliResult<Actor> {
+    /// The signed-in user a command runs as (`--as` / `WSO_USER`): a live
+    /// `wsoctl login` session of that user on this database, or, with
+    /// `--password-file`, a sign-in for this command alone.
+    pub fn actor(&self, desk: &mut Desk) -> CliResult<Actor> {
         let name = self.as_user.as_deref().ok_or_else(|| {
             Failure::Usage("this command needs --as USERNAME (or WSO_USER)".into())
         })?;
-        Ok(desk.actor(name)?)
+        if let Some(file) = &self.password_file {
+            let password = login::password_from_file(file)?;
+            return Ok(desk.one_command_sign_in(name, &password, clock_now())?);
+        }
+        let token = login::read_token(&self.db, name)?;
+        Ok(desk.cli_session_actor(name, token.as_deref(), clock_now())?)
+    }
+
+    /// As [`Context::actor`], for a read of personal data: the read is audited.
+    pub fn reader(&self, desk: &mut Desk, action: &str, target: Option<&str>) -> CliResult<Actor> {
+        let actor = self.actor(desk)?;
+        desk.audit_read(&actor, action, target, clock_now())?;
+        Ok(actor)
     }
 
     /// `--now` for read commands, else the clock.
@@ -109,6 +125,7 @@ fn run(cli: Cli) -> CliResult {
         key_file: cli.global.db_key_file.clone(),
         as_user: cli.global.as_user.clone(),
         json: cli.global.json,
+        password_file: cli.global.password_file.clone(),
     };
     match cli.command {
         Command::Init {
@@ -152,39 +169,9 @@ fn run(cli: Cli) -> CliResult {
                 ),
             );
         }
-        Command::User(UserCommand::Add {
-            username,
-            full_name,
-            role,
-            password_stdin,
-        }) => {
-            let password = read_password(password_stdin)?;
-            let mut desk = ctx.open()?;
-            let actor = ctx.actor(&desk)?;
-            let user = desk.add_user(
-                &actor,
-                &username,
-                &full_name,
-                role.into(),
-                &password,
-                clock_now(),
-            )?;
-            output::print(
-                &ctx,
-                &user,
-                &format!("added {} ({})", user.username, user.role.as_str()),
-            );
-        }
-        Command::User(UserCommand::Unlock { username }) => {
-            let mut desk = ctx.open()?;
-            let actor = ctx.actor(&desk)?;
-            desk.unlock_user(&actor, &username, clock_now())?;
-            output::print(
-                &ctx,
-                &serde_json::json!({ "unlocked": username }),
-                &format!("unlocked {username}"),
-            );
-        }
+        Command::Login { password_stdin } => login::login(&ctx, password_stdin)?,
+        Command::Logout => login::logout(&ctx)?,
+        Command::User(cmd) => users(&ctx, cmd)?,
         Command::Officer(OfficerCommand::Add {
             credential,
             name,
@@ -192,7 +179,7 @@ fn run(cli: Cli) -> CliResult {
             expires_on,
         }) => {
             let mut desk = ctx.open()?;
-            let actor = ctx.actor(&desk)?;
+            let actor = ctx.actor(&mut desk)?;
             let o = desk.add_officer(
                 &actor,
                 &credential,
@@ -211,7 +198,8 @@ fn run(cli: Cli) -> CliResult {
             );
         }
         Command::Officer(OfficerCommand::List) => {
-            let desk = ctx.open()?;
+            let mut desk = ctx.open()?;
+            ctx.reader(&mut desk, "officer.list", None)?;
             let officers = desk.officers()?;
             let text = officers
                 .iter()
@@ -246,8 +234,8 @@ fn run(cli: Cli) -> CliResult {
         }
         Command::Sync(args) => sync::run(&ctx, args)?,
         Command::Backup { out } => {
-            let desk = ctx.open()?;
-            let actor = ctx.actor(&desk)?;
+            let mut desk = ctx.open()?;
+            let actor = ctx.actor(&mut desk)?;
             desk.backup(&actor, &out, clock_now())?;
             output::print(
                 &ctx,
@@ -279,16 +267,140 @@ fn one_sentence(rendered: &str) -> String {
     }
 }
 
-fn read_password(password_stdin: bool) -> CliResult<String> {
+pub fn read_password(password_stdin: bool) -> CliResult<String> {
     if !password_stdin {
         return Err(Failure::Usage(
             "give the password on standard input with --password-stdin".into(),
         ));
     }
+    read_line("password")
+}
+
+fn read_line(field: &str) -> CliResult<String> {
     let mut line = String::new();
     std::io::stdin()
         .lock()
         .read_line(&mut line)
-        .map_err(|e| Error::invalid("password", format!("cannot read standard input: {e}")))?;
+        .map_err(|e| Error::invalid(field, format!("cannot read standard input: {e}")))?;
     Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+/// `wsoctl user ...`
+fn users(ctx: &Context, cmd: UserCommand) -> CliResult {
+    match cmd {
+        UserCommand::Add {
+            username,
+            full_name,
+            role,
+            password_stdin,
+        } => {
+            let password = read_password(password_stdin)?;
+            let mut desk = ctx.open()?;
+            let actor = ctx.actor(&mut desk)?;
+            let user = desk.add_user(
+                &actor,
+                &username,
+                &full_name,
+                role.into(),
+                &password,
+                clock_now(),
+            )?;
+            output::print(
+                ctx,
+                &user,
+                &format!("added {} ({})", user.username, user.role.as_str()),
+            );
+        }
+        UserCommand::List => {
+            let mut desk = ctx.open()?;
+            let actor = ctx.reader(&mut desk, "user.list", None)?;
+            let users = desk.users(&actor)?;
+            let text = users
+                .iter()
+                .map(|u| {
+                    let mut flags = Vec::new();
+                    if !u.active {
+                        flags.push("inactive");
+                    }
+                    if u.locked {
+                        flags.push("locked");
+                    }
+                    if u.must_change_password {
+                        flags.push("must change password");
+                    }
+                    format!(
+                        "{}  {}  {}  {}",
+                        u.username,
+                        u.full_name,
+                        u.role.as_str(),
+                        flags.join(", ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            output::print(ctx, &users, &text);
+        }
+        UserCommand::Password { password_stdin } => {
+            let user = ctx.as_user.as_deref().ok_or_else(|| {
+                Failure::Usage("this command needs --as USERNAME (or WSO_USER)".into())
+            })?;
+            if !password_stdin {
+                return Err(Failure::Usage(
+                    "give the current and the new password on standard input, one a line, with --password-stdin".into(),
+                ));
+            }
+            let current = read_line("current_password")?;
+            let new = read_line("new_password")?;
+            let mut desk = ctx.open()?;
+            desk.change_own_password(user, &current, &new, clock_now())?;
+            output::print(
+                ctx,
+                &serde_json::json!({ "password_changed": user }),
+                &format!("password changed for {user}; sign in with it: wsoctl login --as {user}"),
+            );
+        }
+        UserCommand::Unlock { username, with_key } => {
+            if with_key {
+                // The key file itself must be at hand and open this database.
+                let key_file = ctx.key_file.clone().unwrap_or_else(|| {
+                    let mut p = ctx.db.as_os_str().to_owned();
+                    p.push(".key");
+                    PathBuf::from(p)
+                });
+                let mut desk = Desk::open(&ctx.db, Some(&key_file))?;
+                desk.unlock_with_key(&username, &key_file.display().to_string(), clock_now())?;
+            } else {
+                let mut desk = ctx.open()?;
+                let actor = ctx.actor(&mut desk)?;
+                desk.unlock_user(&actor, &username, clock_now())?;
+            }
+            output::print(
+                ctx,
+                &serde_json::json!({ "unlocked": username }),
+                &format!("unlocked {username}"),
+            );
+        }
+        UserCommand::Deactivate { username } => {
+            let mut desk = ctx.open()?;
+            let actor = ctx.actor(&mut desk)?;
+            desk.deactivate_user(&actor, &username, clock_now())?;
+            output::print(
+                ctx,
+                &serde_json::json!({ "deactivated": username }),
+                &format!("deactivated {username}"),
+            );
+        }
+        UserCommand::Role { username, role } => {
+            let mut desk = ctx.open()?;
+            let actor = ctx.actor(&mut desk)?;
+            let role: wso_core::auth::Role = role.into();
+            desk.set_user_role(&actor, &username, role, clock_now())?;
+            output::print(
+                ctx,
+                &serde_json::json!({ "username": username, "role": role }),
+                &format!("{username} is now a {}", role.as_str()),
+            );
+        }
+    }
+    Ok(())
 }

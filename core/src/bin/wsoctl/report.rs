@@ -32,8 +32,8 @@ pub struct ReportArgs {
 }
 
 pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
-    let desk = ctx.open()?;
-    let actor = ctx.actor(&desk)?;
+    let mut desk = ctx.open()?;
+    let actor = ctx.actor(&mut desk)?;
     let now = ctx.now_or(args.now.as_deref())?;
     let r = desk.oversight_report(&actor, &args.from, &args.to, now)?;
     let pdf_out = args
