@@ -7,13 +7,41 @@ use chrono_tz::Tz;
 
 use super::{local, name, plain};
 use crate::handoff::pdf::canvas::Canvas;
-use crate::handoff::pdf::table::{self, col, Column, Frame, PageTop, Row};
+use crate::handoff::pdf::table::{self, col, Cell, Column, Frame, PageTop, Row};
 use crate::handoff::{clock_text, local_short};
 use crate::report::csv::HoldRow;
 use crate::report::OversightReport;
 
 /// What every section is: it draws itself after what came before.
 pub(super) type Section = fn(&mut Canvas<'_>, &mut Frame, &OversightReport, Tz, PageTop<'_>);
+
+/// `#`, name and booking, then `more` of each hold: how every per-hold list starts.
+fn hold_rows(holds: Vec<&HoldRow>, more: impl Fn(&HoldRow) -> Vec<Cell>) -> Vec<Row> {
+    holds
+        .into_iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let mut cells = vec![
+                plain(&(i + 1).to_string()),
+                name(h),
+                plain(&h.booking_number),
+            ];
+            cells.extend(more(h));
+            Row { cells, shade: None }
+        })
+        .collect()
+}
+
+/// The columns of [`hold_rows`], then `more`.
+fn hold_columns(more: impl IntoIterator<Item = Column>) -> Vec<Column> {
+    let mut cols = vec![
+        col("#", 24.0),
+        col("Name (family, given)", 200.0),
+        col("Booking", 80.0),
+    ];
+    cols.extend(more);
+    cols
+}
 
 /// Rows of holds served in the period that `keep` selects.
 fn served_in_period(r: &OversightReport, keep: impl Fn(&HoldRow) -> bool) -> Vec<&HoldRow> {
@@ -126,29 +154,18 @@ pub(super) fn gaps(
     tz: Tz,
     top: PageTop<'_>,
 ) {
-    let gaps: Vec<Row> = served_in_period(r, |h| h.held_without_authority)
-        .into_iter()
-        .enumerate()
-        .map(|(i, h)| Row {
-            cells: vec![
-                plain(&(i + 1).to_string()),
-                name(h),
-                plain(&h.booking_number),
-                plain(&local(h.criminal_release_at, tz)),
-                plain(&local(h.served_at, tz)),
-                vec![(clock_text(h.gap_seconds), true)],
-            ],
-            shade: None,
-        })
-        .collect();
-    let cols = [
-        col("#", 24.0),
-        col("Name (family, given)", 200.0),
-        col("Booking", 80.0),
+    let gaps = hold_rows(served_in_period(r, |h| h.held_without_authority), |h| {
+        vec![
+            plain(&local(h.criminal_release_at, tz)),
+            plain(&local(h.served_at, tz)),
+            vec![(clock_text(h.gap_seconds), true)],
+        ]
+    });
+    let cols = hold_columns([
         col("Released from criminal custody", 120.0),
         col("Warrant served", 110.0),
         col("Held without authority", 110.0),
-    ];
+    ]);
     let title = format!("Held without authority before service ({})", gaps.len());
     section(canvas, frame, &title, &cols, gaps, top);
 }
@@ -160,32 +177,21 @@ pub(super) fn notices(
     tz: Tz,
     top: PageTop<'_>,
 ) {
-    let notices: Vec<Row> = served_in_period(r, |h| h.notice_late)
-        .into_iter()
-        .enumerate()
-        .map(|(i, h)| Row {
-            cells: vec![
-                plain(&(i + 1).to_string()),
-                name(h),
-                plain(&h.booking_number),
-                plain(&local(h.served_at, tz)),
-                plain(
-                    &h.ice_notified_at
-                        .map_or("not recorded".into(), |t| local(t, tz)),
-                ),
-                plain(&h.notice_seconds.map_or(String::new(), clock_text)),
-            ],
-            shade: None,
-        })
-        .collect();
-    let cols = [
-        col("#", 24.0),
-        col("Name (family, given)", 200.0),
-        col("Booking", 80.0),
+    let notices = hold_rows(served_in_period(r, |h| h.notice_late), |h| {
+        vec![
+            plain(&local(h.served_at, tz)),
+            plain(
+                &h.ice_notified_at
+                    .map_or("not recorded".into(), |t| local(t, tz)),
+            ),
+            plain(&h.notice_seconds.map_or(String::new(), clock_text)),
+        ]
+    });
+    let cols = hold_columns([
         col("Warrant served", 110.0),
         col("ICE notified", 110.0),
         col("After service", 90.0),
-    ];
+    ]);
     let title = format!("ICE notices later than 15 minutes ({})", notices.len());
     section(canvas, frame, &title, &cols, notices, top);
 }
@@ -312,57 +318,47 @@ pub(super) fn holds(
     tz: Tz,
     top: PageTop<'_>,
 ) {
-    let rows: Vec<Row> = r
-        .holds
-        .iter()
-        .enumerate()
-        .map(|(i, h)| {
-            let outcome = match (h.status, &h.closed_at) {
-                (crate::custody::HoldStatus::Transferred, Some(at)) => format!(
-                    "Transferred {}{}",
-                    local_short(*at, tz),
-                    h.destination
-                        .as_ref()
-                        .map(|d| format!(" to {d}"))
-                        .unwrap_or_default()
-                ),
-                (crate::custody::HoldStatus::Released, Some(at)) => format!(
-                    "Released {}: {}",
-                    local_short(*at, tz),
-                    h.release_reason
-                        .as_deref()
-                        .unwrap_or("no reason recorded")
-                        .replace('_', " ")
-                ),
-                _ => "still held".to_owned(),
-            };
-            let over = (h.over_seconds > 0)
-                .then(|| (format!("over by {}", clock_text(h.over_seconds)), true));
-            let mut outcome_cell = vec![(outcome, false)];
-            outcome_cell.extend(over);
-            Row {
-                cells: vec![
-                    plain(&(i + 1).to_string()),
-                    name(h),
-                    plain(&h.booking_number),
-                    plain(&h.officer_credential),
-                    plain(&local(h.served_at, tz)),
-                    plain(&h.deadline_at.map_or("none".into(), |d| local(d, tz))),
-                    outcome_cell,
-                ],
-                shade: (h.over_seconds > 0).then_some(0.9),
-            }
-        })
-        .collect();
-    let cols = [
-        col("#", 24.0),
-        col("Name (family, given)", 170.0),
-        col("Booking", 70.0),
+    let mut rows = hold_rows(r.holds.iter().collect(), |h| {
+        let outcome = match (h.status, &h.closed_at) {
+            (crate::custody::HoldStatus::Transferred, Some(at)) => format!(
+                "Transferred {}{}",
+                local_short(*at, tz),
+                h.destination
+                    .as_ref()
+                    .map(|d| format!(" to {d}"))
+                    .unwrap_or_default()
+            ),
+            (crate::custody::HoldStatus::Released, Some(at)) => format!(
+                "Released {}: {}",
+                local_short(*at, tz),
+                h.release_reason
+                    .as_deref()
+                    .unwrap_or("no reason recorded")
+                    .replace('_', " ")
+            ),
+            _ => "still held".to_owned(),
+        };
+        let over =
+            (h.over_seconds > 0).then(|| (format!("over by {}", clock_text(h.over_seconds)), true));
+        let mut outcome_cell = vec![(outcome, false)];
+        outcome_cell.extend(over);
+        vec![
+            plain(&h.officer_credential),
+            plain(&local(h.served_at, tz)),
+            plain(&h.deadline_at.map_or("none".into(), |d| local(d, tz))),
+            outcome_cell,
+        ]
+    });
+    // Over-detentions stand out in the list too.
+    for (row, h) in rows.iter_mut().zip(&r.holds) {
+        row.shade = (h.over_seconds > 0).then_some(0.9);
+    }
+    let cols = hold_columns([
         col("Officer", 70.0),
         col("Served (local)", 90.0),
         col("Deadline (local)", 90.0),
         col("Outcome", 220.0),
-    ];
+    ]);
     let title = format!("Holds held at any time in the period ({})", rows.len());
     section(canvas, frame, &title, &cols, rows, top);
 }
