@@ -17,6 +17,7 @@ pub mod report;
 pub mod store;
 pub mod sync;
 pub mod time;
+pub mod wire;
 
 pub use desk::Desk;
 pub use error::{Error, Result};

@@ -5,11 +5,18 @@
 //! record, all in one transaction.
 
 mod accounts;
+mod agreements;
 mod booking;
 mod complaints;
+mod closing;
+mod duties;
+mod duty_views;
 mod holds;
+mod incidents;
+mod officers;
 mod people;
 mod sessions;
+mod record;
 mod views;
 
 use std::path::{Path, PathBuf};
@@ -28,9 +35,12 @@ use crate::time::utc_text;
 pub use accounts::KEY_HOLDER;
 pub use booking::BookingPreview;
 pub use complaints::{Complaint, NewComplaint};
+pub(crate) use duties::notice_by_sync;
+pub use incidents::IncidentRow;
+pub(crate) use officers::withdrawn_by_ice;
 pub use people::{SignedIn, UserRow};
 pub use sessions::{sign_in_first, CliSession};
-pub use views::{HoldDetail, HoldSummary};
+pub use views::{ClaimView, HoldDetail, HoldSummary, IncidentView};
 
 pub struct Desk {
     conn: Connection,
@@ -84,6 +94,7 @@ impl Desk {
             )
             .ctx("writing a zone")?;
         }
+        agreements::store(&tx, &facility)?;
         tx.execute(
             "INSERT INTO user (username, full_name, role, password_hash, created_at) VALUES (?1, ?1, 'admin', ?2, ?3)",
             params![admin, password_hash, utc_text(now)],
@@ -279,6 +290,7 @@ fn load_facility(conn: &Connection) -> Result<(Facility, String)> {
     let perimeter = serde_json::from_str(&perimeter).map_err(|_| Error::Database {
         message: "stored perimeter is malformed".into(),
     })?;
+    let (moa, agreements) = agreements::load(conn)?;
     let mut stmt = conn
         .prepare("SELECT id, name, inside FROM zone ORDER BY rowid")
         .ctx("reading zones")?;
@@ -302,6 +314,8 @@ fn load_facility(conn: &Connection) -> Result<(Facility, String)> {
             shift_hours,
             perimeter,
             zones,
+            moa,
+            agreements,
         },
         desk_id,
     ))
