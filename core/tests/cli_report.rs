@@ -53,6 +53,8 @@ fn desk_with_two_months() -> TestDesk {
         "2026-10-21T14:00:00Z",
         "--ice-officer",
         "Officer K",
+        "--destination",
+        "Krome SPC",
         "--as",
         "dep",
     ])
@@ -124,6 +126,8 @@ fn desk_with_two_months() -> TestDesk {
         "2026-09-16T14:00:00Z",
         "--ice-officer",
         "Officer K",
+        "--destination",
+        "Krome SPC",
         "--as",
         "dep",
     ])
@@ -310,7 +314,7 @@ fn the_report_counts_from_events_and_its_pdf_and_csv_agree_with_the_json() {
         ),
         (Some(2), Some(1))
     );
-    // No v1.1 events on this desk yet: every hold reads as served at its release.
+    // Served at the release, no notice or claim recorded: none of these.
     assert_eq!(
         (
             t["gaps_before_service"].as_u64(),
@@ -319,7 +323,8 @@ fn the_report_counts_from_events_and_its_pdf_and_csv_agree_with_the_json() {
         ),
         (Some(0), Some(0), Some(0))
     );
-    assert_eq!(r["holds"][0]["criminal_release_recorded"], false);
+    // Every hold here was served at its criminal release (TestDesk's default).
+    assert_eq!(r["holds"][0]["criminal_release_recorded"], true);
 
     // The PDF: figures, names in any script, page numbers.
     let text = pdftotext(&pdf);
@@ -467,4 +472,145 @@ fn a_period_ending_before_it_starts_or_a_deputy_is_refused_and_nothing_is_writte
     );
     assert!(!pdf.exists(), "no file for a refused report");
     assert_eq!(audit(), before, "nothing audited for a refused report");
+}
+
+/// After the agreement's events exist on the desk: a late service, a late
+/// phone notice and a claim reported after two hours, all through `wsoctl`.
+#[test]
+fn gaps_late_notices_and_claims_come_from_the_agreement_events() {
+    let desk = TestDesk::new();
+    // Released from criminal custody at 14:00, served at 20:00 (New York): six hours with no authority.
+    let args = TestDesk::open_args_with(
+        "2026-11-03T01:00:00Z",
+        "G-1",
+        &[
+            "--criminal-release-at",
+            "2026-11-02T19:00:00Z",
+            "--family-name",
+            "Nguyễn",
+        ],
+    );
+    let late = desk
+        .run(&args.iter().map(String::as_str).collect::<Vec<_>>())
+        .ok()
+        .json();
+    let late = late["hold_id"].as_str().unwrap().to_owned();
+    desk.run(&[
+        "hold",
+        "notify",
+        &late,
+        "--method",
+        "phone",
+        "--to",
+        "ERO duty officer",
+        "--at",
+        "2026-11-03T01:40:00Z",
+        "--as",
+        "dep",
+    ])
+    .ok();
+    let claim = desk
+        .run(&[
+            "hold",
+            "claim",
+            &late,
+            "--at",
+            "2026-11-03T02:00:00Z",
+            "--statement",
+            "I was born in El Paso",
+            "--as",
+            "dep",
+            "--json",
+        ])
+        .ok()
+        .json();
+    let claim_id = claim["claim_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no claim_id: {claim}"))
+        .to_owned();
+    desk.run(&[
+        "hold",
+        "claim-reported",
+        &late,
+        "--claim",
+        &claim_id,
+        "--method",
+        "phone",
+        "--to",
+        "ERO duty officer",
+        "--at",
+        "2026-11-03T04:00:00Z",
+        "--as",
+        "dep",
+    ])
+    .ok();
+    // Served at the release and notified within 15 minutes: no figure but a service.
+    let fine = desk.open("2026-11-10T15:00:00Z", "G-2");
+    let fine = fine["hold_id"].as_str().unwrap().to_owned();
+    desk.run(&[
+        "hold",
+        "notify",
+        &fine,
+        "--method",
+        "email",
+        "--to",
+        "ERO duty officer",
+        "--at",
+        "2026-11-10T15:10:00Z",
+        "--as",
+        "dep",
+    ])
+    .ok();
+
+    let csv = desk.dir.path().join("v11.csv");
+    let r = desk
+        .run(&[
+            "report",
+            "--from",
+            "2026-11-01",
+            "--to",
+            "2026-11-30",
+            "--now",
+            "2026-11-30T12:00:00Z",
+            "--csv",
+            csv.to_str().unwrap(),
+            "--json",
+            "--as",
+            "sup",
+        ])
+        .ok()
+        .json();
+    let t = &r["totals"];
+    assert_eq!(t["services"], 2);
+    assert_eq!(
+        (
+            t["gaps_before_service"].as_u64(),
+            t["gap_seconds_max"].as_i64()
+        ),
+        (Some(1), Some(21_600))
+    );
+    assert_eq!(t["notices_late"], 1, "40 minutes after service");
+    assert_eq!(
+        (t["claims"].as_u64(), t["claims_reported_late"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(t["claim_report_seconds_max"], 7_200);
+    let rows = parse_csv(&std::fs::read_to_string(&csv).unwrap());
+    let col = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let row = rows.iter().find(|r| r[col("hold_id")] == late).unwrap();
+    assert_eq!(row[col("criminal_release_recorded")], "yes");
+    assert_eq!(row[col("gap_seconds")], "21600");
+    assert_eq!(row[col("notice_seconds")], "2400");
+    assert_eq!(row[col("claim_report_seconds")], "7200");
+    assert!(
+        row[col("incidents")].contains("held_without_authority"),
+        "{:?}",
+        row[col("incidents")]
+    );
+    // Recomputed from the CSV: gaps are the rows served in the period with more than 5 minutes.
+    let gaps = rows[1..]
+        .iter()
+        .filter(|r| r[col("gap_seconds")].parse::<i64>().unwrap() > 300)
+        .count();
+    assert_eq!(gaps as u64, t["gaps_before_service"].as_u64().unwrap());
 }

@@ -12,8 +12,8 @@ pub mod facility;
 pub mod hold;
 pub mod officer;
 pub mod perimeter;
-pub mod text;
 pub mod service;
+pub mod text;
 pub mod words;
 
 pub use agreement::{Agreement, AgreementKind, Moa};

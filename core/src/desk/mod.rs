@@ -7,16 +7,16 @@
 mod accounts;
 mod agreements;
 mod booking;
-mod complaints;
 mod closing;
+mod complaints;
 mod duties;
 mod duty_views;
 mod holds;
 mod incidents;
 mod officers;
 mod people;
-mod sessions;
 mod record;
+mod sessions;
 mod views;
 
 use std::path::{Path, PathBuf};
