@@ -11,13 +11,13 @@ use super::period::Period;
 use crate::custody::HoldStatus;
 use crate::desk::Complaint;
 
+// The custody rules these figures apply, from where custody keeps them.
+pub use crate::custody::duties::{
+    CLAIM_REPORT_DUE_SECONDS as CLAIM_REPORT_SECONDS, NOTICE_DUE_SECONDS,
+};
 /// A service more than this long after the criminal release leaves the
 /// person held with no authority (agreement.md s1).
-pub const GAP_SLACK_SECONDS: i64 = 5 * 60;
-/// ICE must be notified within this long of the service (agreement.md s4).
-pub const NOTICE_DUE_SECONDS: i64 = 15 * 60;
-/// A claim of U.S. citizenship must be reported within this long (agreement.md s4).
-pub const CLAIM_REPORT_SECONDS: i64 = 60 * 60;
+pub use crate::custody::service::SERVICE_TOLERANCE_SECONDS as GAP_SLACK_SECONDS;
 
 /// The seconds between criminal release and service (never negative).
 pub fn gap_seconds(h: &HoldFacts) -> i64 {

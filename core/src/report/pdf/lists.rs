@@ -15,6 +15,12 @@ use crate::report::OversightReport;
 /// What every section is: it draws itself after what came before.
 pub(super) type Section = fn(&mut Canvas<'_>, &mut Frame, &OversightReport, Tz, PageTop<'_>);
 
+/// A release reason in the words custody uses; an unknown one as recorded.
+fn reason_label(reason: &str) -> String {
+    crate::custody::ReleaseReason::parse(reason)
+        .map_or_else(|| reason.to_owned(), |r| r.label().to_owned())
+}
+
 /// `#`, name and booking, then `more` of each hold: how every per-hold list starts.
 fn hold_rows(holds: Vec<&HoldRow>, more: impl Fn(&HoldRow) -> Vec<Cell>) -> Vec<Row> {
     holds
@@ -97,7 +103,7 @@ pub(super) fn reasons(
         .releases_by_reason
         .iter()
         .map(|(reason, n)| Row {
-            cells: vec![plain(&reason.replace('_', " ")), plain(&n.to_string())],
+            cells: vec![plain(&reason_label(reason)), plain(&n.to_string())],
             shade: None,
         })
         .collect();
@@ -333,8 +339,7 @@ pub(super) fn holds(
                 local_short(*at, tz),
                 h.release_reason
                     .as_deref()
-                    .unwrap_or("no reason recorded")
-                    .replace('_', " ")
+                    .map_or("no reason recorded".to_owned(), reason_label)
             ),
             _ => "still held".to_owned(),
         };
