@@ -326,19 +326,28 @@ fn month<'m>(
     period.month_of(t).and_then(|m| months.get_mut(&m))
 }
 
-/// Active officers whose credential ends within the horizon of `today`.
-pub fn authorizations_ending(officers: &[Officer], today: NaiveDate) -> Vec<AuthorizationEnding> {
+/// Active officers whose authorization ends within the horizon of `today`:
+/// the credential's last day, or the facility-local date of ICE's withdrawal
+/// when that comes first. One that has already ended is not listed.
+pub fn authorizations_ending(
+    officers: &[Officer],
+    today: NaiveDate,
+    tz: chrono_tz::Tz,
+) -> Vec<AuthorizationEnding> {
     let mut out: Vec<AuthorizationEnding> = officers
         .iter()
         .filter(|o| o.active)
         .filter_map(|o| {
-            let days_left = (o.expires_on - today).num_days();
+            let withdrawn = o.withdrawn_at.map(|w| w.with_timezone(&tz).date_naive());
+            let ends_on = withdrawn.map_or(o.expires_on, |w| w.min(o.expires_on));
+            let days_left = (ends_on - today).num_days();
+            // Already ended (expired or withdrawn before today): not "ending".
             (0..=AUTHORIZATION_HORIZON_DAYS)
                 .contains(&days_left)
                 .then(|| AuthorizationEnding {
                     credential: o.credential.clone(),
                     name: o.name.clone(),
-                    ends_on: o.expires_on,
+                    ends_on,
                     days_left,
                 })
         })

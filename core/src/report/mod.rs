@@ -178,6 +178,7 @@ fn assemble(
         authorizations_ending: figures::authorizations_ending(
             officers,
             now.with_timezone(&tz).date_naive(),
+            tz,
         ),
         holds: rows,
         events_read,

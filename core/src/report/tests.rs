@@ -411,6 +411,10 @@ fn authorizations_ending_within_sixty_days_are_listed_soonest_first() {
         trained_on: d("2020-01-01"),
         expires_on: d(expires),
         active,
+        authorized_on: Some(d("2020-01-01")),
+        withdrawn_at: None,
+        withdrawn_reason: None,
+        authorization_note: None,
     };
     let today = d("2026-12-01");
     let list = authorizations_ending(
@@ -420,12 +424,24 @@ fn authorizations_ending_within_sixty_days_are_listed_soonest_first() {
             officer("soon", "2026-12-01", true), // today: listed
             officer("gone", "2026-11-30", true), // already ended
             officer("off", "2026-12-10", false), // inactive
+            Officer {
+                // ICE's written withdrawal takes effect in ten days (local 2026-12-11).
+                withdrawn_at: Some(t("2026-12-11T15:00:00Z")),
+                ..officer("withdrawn", "2030-01-01", true)
+            },
+            Officer {
+                // Withdrawn yesterday: already ended.
+                withdrawn_at: Some(t("2026-11-30T15:00:00Z")),
+                ..officer("was", "2030-01-01", true)
+            },
         ],
         today,
+        NY,
     );
     let names: Vec<_> = list.iter().map(|a| a.credential.as_str()).collect();
-    assert_eq!(names, ["soon", "late"]);
-    assert_eq!(list[1].days_left, 60);
+    assert_eq!(names, ["soon", "withdrawn", "late"]);
+    assert_eq!(list[1].ends_on, d("2026-12-11"));
+    assert_eq!(list[2].days_left, 60);
 }
 
 #[test]
