@@ -613,4 +613,17 @@ fn gaps_late_notices_and_claims_come_from_the_agreement_events() {
         .filter(|r| r[col("gap_seconds")].parse::<i64>().unwrap() > 300)
         .count();
     assert_eq!(gaps as u64, t["gaps_before_service"].as_u64().unwrap());
+
+    // The handoff sheet shows the unreviewed incident and the action in words.
+    let sheet = desk.dir.path().join("sheet.pdf");
+    desk.run(&["handoff", "--out", sheet.to_str().unwrap(), "--as", "sup"])
+        .ok();
+    let text = pdftotext(&sheet);
+    // The column is narrow: each incident's first words.
+    assert!(text.contains("INCIDENT: Held"), "{text}");
+    assert!(
+        text.contains("INCIDENT: ICE"),
+        "the late notice too: {text}"
+    );
+    assert!(text.contains("RELEASE REQUIRED"), "{text}");
 }

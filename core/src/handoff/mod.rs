@@ -117,6 +117,11 @@ pub struct SheetHold {
     pub zone_name: String,
     pub inside_perimeter: bool,
     pub pending_ice_actions: Vec<IceAction>,
+    /// What must be done about this hold besides release (`REPORT CLAIM`,
+    /// `NOTIFY ICE`, `CONFIRM TRANSFER`), in custody's words.
+    pub action_text: Option<String>,
+    /// Incidents on this hold a supervisor has not reviewed yet, in words.
+    pub unreviewed_incidents: Vec<String>,
 }
 
 /// Something ICE told the desk that still needs the desk's attention.
@@ -269,6 +274,17 @@ fn sheet_hold(
         zone_name: h.zone_name.clone(),
         inside_perimeter: h.inside_perimeter,
         pending_ice_actions: ice_actions(h, tz),
+        // Release already says so in the status; the other duties say it here.
+        action_text: h
+            .action_required
+            .filter(|a| *a != ActionRequired::Release)
+            .map(|a| a.label().to_owned()),
+        unreviewed_incidents: h
+            .incidents
+            .iter()
+            .filter(|i| i.reviewed_at.is_none())
+            .map(|i| format!("INCIDENT: {}", i.kind.label()))
+            .collect(),
     }
 }
 

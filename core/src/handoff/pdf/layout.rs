@@ -192,14 +192,17 @@ fn open_row(i: usize, h: &SheetHold, tz: chrono_tz::Tz) -> Row {
     } else {
         ("OUTSIDE PERIMETER".to_owned(), true)
     };
-    let ice: Cell = if h.pending_ice_actions.is_empty() {
-        plain("none")
-    } else {
+    // The duty due now (besides release, which the status says) comes first.
+    let mut ice: Cell = h.action_text.iter().map(|a| (a.clone(), true)).collect();
+    ice.extend(
         h.pending_ice_actions
             .iter()
-            .map(|a| (a.text.clone(), a.kind != "pickup_scheduled"))
-            .collect()
-    };
+            .map(|a| (a.text.clone(), a.kind != "pickup_scheduled")),
+    );
+    ice.extend(h.unreviewed_incidents.iter().map(|i| (i.clone(), true)));
+    if ice.is_empty() {
+        ice = plain("none");
+    }
     Row {
         cells: vec![
             plain(&(i + 1).to_string()),
