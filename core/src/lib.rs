@@ -13,6 +13,7 @@ pub mod desk;
 pub mod error;
 pub mod events;
 pub mod handoff;
+pub mod report;
 pub mod store;
 pub mod sync;
 pub mod time;

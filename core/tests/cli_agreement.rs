@@ -22,9 +22,11 @@ fn id(hold: &Value) -> String {
 }
 
 fn show(desk: &TestDesk, hold_id: &str, now: &str) -> Value {
-    desk.run(&["hold", "show", hold_id, "--now", now, "--json", "--as", "dep"])
-        .ok()
-        .json()
+    desk.run(&[
+        "hold", "show", hold_id, "--now", now, "--json", "--as", "dep",
+    ])
+    .ok()
+    .json()
 }
 
 /// Refused with `code`, naming `field_word`: in the sentence on stderr, or
@@ -421,7 +423,10 @@ fn officer_authorization_is_checked_at_the_moment_of_service() {
         &["--officer", "WSO-2"],
     )
     .ok();
-    let roster = desk.run(&["officer", "list", "--json", "--as", "sup"]).ok().json();
+    let roster = desk
+        .run(&["officer", "list", "--json", "--as", "sup"])
+        .ok()
+        .json();
     let two = roster
         .as_array()
         .unwrap()

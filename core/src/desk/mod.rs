@@ -8,15 +8,16 @@ mod accounts;
 mod agreements;
 mod booking;
 mod closing;
+mod complaints;
 mod duties;
 mod duty_views;
 mod holds;
 mod incidents;
 mod officers;
 mod people;
-mod sessions;
 mod record;
 mod roster_audit;
+mod sessions;
 mod verify;
 mod views;
 
@@ -35,6 +36,7 @@ use crate::time::utc_text;
 
 pub use accounts::KEY_HOLDER;
 pub use booking::BookingPreview;
+pub use complaints::{Complaint, NewComplaint};
 pub(crate) use duties::notice_by_sync;
 pub use incidents::IncidentRow;
 pub(crate) use officers::withdrawn_by_ice;

@@ -26,12 +26,12 @@ use serde::Serialize;
 use crate::auth::{Actor, Role};
 use crate::custody::clock::{ActionRequired, Authority, Urgency};
 use crate::custody::HoldStatus;
-use crate::desk::{Desk, HoldSummary};
+use crate::desk::{Complaint, Desk, HoldSummary};
 use crate::error::{Result, SqlContext};
 use crate::time::{local_text, stored, utc_text};
 
 pub use ack::{acknowledge_handoff, last_acknowledgement, record_print, save_pdf, Acknowledgement};
-pub use text::{clock_text, local_short};
+pub use text::{clock_text, local_short, local_two_lines};
 
 /// Everything printed on one handoff sheet.
 #[derive(Debug, Clone, Serialize)]
@@ -54,6 +54,9 @@ pub struct HandoffSheet {
     /// Holds transferred or released during the ending shift, most recent first.
     pub closed_in_shift: Vec<ClosedHold>,
     pub sync: SyncStatus,
+    /// Complaints not yet reported to ICE (agreement.md s7), overdue first,
+    /// then soonest due: the incoming supervisor inherits them.
+    pub complaints_due: Vec<Complaint>,
     /// The most recent acknowledged handoff, so the incoming supervisor sees
     /// that the previous one was taken over (or that none ever was).
     pub last_acknowledgement: Option<Acknowledgement>,
@@ -81,6 +84,8 @@ pub struct Summary {
     pub outside_perimeter: usize,
     pub igsa: usize,
     pub closed_in_shift: usize,
+    pub complaints_due: usize,
+    pub complaints_overdue: usize,
 }
 
 /// One open hold as the sheet prints it.
@@ -112,6 +117,11 @@ pub struct SheetHold {
     pub zone_name: String,
     pub inside_perimeter: bool,
     pub pending_ice_actions: Vec<IceAction>,
+    /// What must be done about this hold besides release (`REPORT CLAIM`,
+    /// `NOTIFY ICE`, `CONFIRM TRANSFER`), in custody's words.
+    pub action_text: Option<String>,
+    /// Incidents on this hold a supervisor has not reviewed yet, in words.
+    pub unreviewed_incidents: Vec<String>,
 }
 
 /// Something ICE told the desk that still needs the desk's attention.
@@ -172,6 +182,7 @@ pub fn sheet(desk: &Desk, now: DateTime<Utc>, prepared_by: &Actor) -> Result<Han
         .filter_map(|h| Some(closed_hold(h, stored(h.closed_at.as_deref()?).ok()?, tz)))
         .collect();
 
+    let complaints_due = desk.complaints_due(prepared_by, now)?;
     let summary = Summary {
         open: open_holds.len(),
         release_required: open_holds.iter().filter(|h| h.release_required).count(),
@@ -182,6 +193,8 @@ pub fn sheet(desk: &Desk, now: DateTime<Utc>, prepared_by: &Actor) -> Result<Han
             .filter(|h| h.authority == Authority::Igsa)
             .count(),
         closed_in_shift: closed_in_shift.len(),
+        complaints_due: complaints_due.len(),
+        complaints_overdue: complaints_due.iter().filter(|c| c.overdue).count(),
     };
     Ok(HandoffSheet {
         facility_id: facility.id.clone(),
@@ -201,6 +214,7 @@ pub fn sheet(desk: &Desk, now: DateTime<Utc>, prepared_by: &Actor) -> Result<Han
         open_holds,
         closed_in_shift,
         sync: sync_status(desk, tz)?,
+        complaints_due,
         last_acknowledgement: last_acknowledgement(desk, now)?,
     })
 }
@@ -260,6 +274,17 @@ fn sheet_hold(
         zone_name: h.zone_name.clone(),
         inside_perimeter: h.inside_perimeter,
         pending_ice_actions: ice_actions(h, tz),
+        // Release already says so in the status; the other duties say it here.
+        action_text: h
+            .action_required
+            .filter(|a| *a != ActionRequired::Release)
+            .map(|a| a.label().to_owned()),
+        unreviewed_incidents: h
+            .incidents
+            .iter()
+            .filter(|i| i.reviewed_at.is_none())
+            .map(|i| format!("INCIDENT: {}", i.kind.label()))
+            .collect(),
     }
 }
 

@@ -20,6 +20,12 @@ pub fn local_short(t: DateTime<Utc>, tz: Tz) -> String {
         .to_string()
 }
 
+/// [`local_short`] with the date over the time: fits a narrow column
+/// without losing the offset.
+pub fn local_two_lines(t: DateTime<Utc>, tz: Tz) -> String {
+    local_short(t, tz).replacen(' ', "\n", 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0002_sync.sql"),
     include_str!("../../../migrations/0003_sync_warnings.sql"),
     include_str!("../../../migrations/0004_agreement.sql"),
-    // 0005 (complaints) goes here at merge.
+    include_str!("../../../migrations/0005_complaints.sql"),
     include_str!("../../../migrations/0006_sessions.sql"),
     include_str!("../../../migrations/0007_warrant_keys.sql"),
 ];
