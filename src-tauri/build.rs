@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "acknowledge_handoff",
     "clock_status",
     "acknowledge_clock_jump",
+    "vocabulary",
 ];
 
 fn main() {

@@ -112,6 +112,7 @@ impl Error {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PublicError {
     pub code: &'static str,
     pub field: Option<String>,

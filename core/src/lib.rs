@@ -16,6 +16,7 @@ pub mod handoff;
 pub mod store;
 pub mod sync;
 pub mod time;
+pub mod vocabulary;
 
 pub use desk::Desk;
 pub use error::{Error, Result};

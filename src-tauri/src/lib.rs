@@ -2,6 +2,7 @@
 //! on first run), keeps the signed-in session, exposes thin commands over
 //! `wso_core` to the window, and sends deadline notifications.
 
+pub mod bindings;
 pub mod clock;
 pub mod commands;
 pub mod notify;
@@ -97,6 +98,7 @@ pub fn run() {
             commands::handoff::acknowledge_handoff,
             commands::clock::clock_status,
             commands::clock::acknowledge_clock_jump,
+            commands::vocabulary::vocabulary,
         ])
         .setup(|app| {
             notify::spawn(app.handle().clone());

@@ -12,6 +12,7 @@ use crate::time::{parse_date, parse_instant};
 pub const CLOCK_SLACK_SECONDS: i64 = 120;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum WarrantForm {
     #[serde(rename = "I-200")]
     I200,
@@ -33,10 +34,18 @@ impl WarrantForm {
             WarrantForm::I205 => "I-205",
         }
     }
+    pub const ALL: [WarrantForm; 2] = [WarrantForm::I200, WarrantForm::I205];
+    pub fn label(self) -> &'static str {
+        match self {
+            WarrantForm::I200 => "I-200 (Warrant for Arrest of Alien)",
+            WarrantForm::I205 => "I-205 (Warrant of Removal/Deportation)",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum HoldStatus {
     Open,
     Transferred,
@@ -51,6 +60,13 @@ impl HoldStatus {
             HoldStatus::Released => "released",
         }
     }
+    pub fn label(self) -> &'static str {
+        match self {
+            HoldStatus::Open => "Open",
+            HoldStatus::Transferred => "Transferred to ICE",
+            HoldStatus::Released => "Released",
+        }
+    }
     pub fn parse(s: &str) -> Option<Self> {
         match s {
             "open" => Some(HoldStatus::Open),
@@ -63,6 +79,7 @@ impl HoldStatus {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ReleaseReason {
     DeadlineReached,
     DetainerCancelled,
@@ -92,10 +109,20 @@ impl ReleaseReason {
     pub fn as_str(self) -> &'static str {
         Self::ALL[self as usize]
     }
+    pub fn label(self) -> &'static str {
+        match self {
+            ReleaseReason::DeadlineReached => "48-hour deadline reached",
+            ReleaseReason::DetainerCancelled => "Detainer cancelled",
+            ReleaseReason::WarrantWithdrawn => "Warrant withdrawn",
+            ReleaseReason::CourtOrder => "Court order",
+            ReleaseReason::Other => "Other (note required)",
+        }
+    }
 }
 
 /// A booking as typed (CLI options or the booking form), before validation.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewHold {
     pub family_name: String,
     pub given_names: String,

@@ -7,11 +7,17 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 
+/// Days before expiry at which the roster highlights a credential.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Officer {
     pub credential: String,
     pub name: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub trained_on: NaiveDate,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub expires_on: NaiveDate,
     pub active: bool,
 }

@@ -104,6 +104,7 @@ pub(super) struct Vetted {
 
 /// What the booking form's confirmation shows.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BookingPreview {
     pub served_at: String,
     pub served_at_local: String,

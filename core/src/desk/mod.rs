@@ -23,6 +23,7 @@ use crate::store::{self, KeySource};
 use crate::time::utc_text;
 
 pub use booking::BookingPreview;
+pub use holds::CORRECTABLE_FIELDS;
 pub use people::{SignedIn, UserRow};
 pub use views::{HoldDetail, HoldSummary};
 

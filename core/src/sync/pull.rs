@@ -21,7 +21,7 @@ use crate::time::{parse_instant, utc_text};
 pub const PAGE_LIMIT: u32 = 200;
 pub const RECEIPT_TYPE: &str = "hold.update_applied";
 pub const RECORDED_BY: &str = "system:sync";
-const KNOWN_KINDS: &[&str] = &[
+pub const KNOWN_KINDS: &[&str] = &[
     "transfer_scheduled",
     "detainer_cancelled",
     "warrant_withdrawn",

@@ -18,6 +18,7 @@ const TOKEN_KEY: &str = "sync.endpoint_token";
 
 /// What the settings screen shows.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EndpointSettings {
     pub url: Option<String>,
     pub token_set: bool,

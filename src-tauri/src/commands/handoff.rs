@@ -23,6 +23,7 @@ const TEST_SAVE_PATH: &str = "WSO_TEST_SAVE_PATH";
 /// What "Save as PDF" wrote, so the window can say where and warn when a
 /// name could not be printed exactly.
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SavedSheet {
     pub path: String,
     pub pages: usize,

@@ -11,6 +11,7 @@ pub mod holds;
 pub mod people;
 pub mod session;
 pub mod sync;
+pub mod vocabulary;
 
 use chrono::{DateTime, Utc};
 use wso_core::error::PublicError;
