@@ -13,6 +13,8 @@ pub mod desk;
 pub mod error;
 pub mod events;
 pub mod handoff;
+pub mod private_file;
+pub mod report;
 pub mod store;
 pub mod sync;
 pub mod time;

@@ -1,8 +1,9 @@
 //! Custody rules, pure logic with time passed in: the 48-hour clock and its
-//! urgency, the jail perimeter, officer credentials, the facility definition
-//! and validation of what a deputy types.
+//! urgency, the jail perimeter, officer credentials, the facility definition,
+//! validation of what a deputy types, and when a complaint is due.
 
 pub mod clock;
+pub mod complaint;
 pub mod facility;
 pub mod hold;
 pub mod officer;

@@ -5,6 +5,7 @@
 //! record, all in one transaction.
 
 mod booking;
+mod complaints;
 mod holds;
 mod people;
 mod views;
@@ -23,6 +24,7 @@ use crate::store::{self, KeySource};
 use crate::time::utc_text;
 
 pub use booking::BookingPreview;
+pub use complaints::{Complaint, NewComplaint};
 pub use holds::CORRECTABLE_FIELDS;
 pub use people::{SignedIn, UserRow};
 pub use views::{HoldDetail, HoldSummary};

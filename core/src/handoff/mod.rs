@@ -26,7 +26,7 @@ use serde::Serialize;
 use crate::auth::{Actor, Role};
 use crate::custody::clock::{ActionRequired, Authority, Urgency};
 use crate::custody::HoldStatus;
-use crate::desk::{Desk, HoldSummary};
+use crate::desk::{Complaint, Desk, HoldSummary};
 use crate::error::{Result, SqlContext};
 use crate::time::{local_text, stored, utc_text};
 
@@ -55,6 +55,9 @@ pub struct HandoffSheet {
     /// Holds transferred or released during the ending shift, most recent first.
     pub closed_in_shift: Vec<ClosedHold>,
     pub sync: SyncStatus,
+    /// Complaints not yet reported to ICE (agreement.md s7), overdue first,
+    /// then soonest due: the incoming supervisor inherits them.
+    pub complaints_due: Vec<Complaint>,
     /// The most recent acknowledged handoff, so the incoming supervisor sees
     /// that the previous one was taken over (or that none ever was).
     pub last_acknowledgement: Option<Acknowledgement>,
@@ -85,6 +88,8 @@ pub struct Summary {
     pub outside_perimeter: usize,
     pub igsa: usize,
     pub closed_in_shift: usize,
+    pub complaints_due: usize,
+    pub complaints_overdue: usize,
 }
 
 /// One open hold as the sheet prints it.
@@ -184,6 +189,7 @@ pub fn sheet(desk: &Desk, now: DateTime<Utc>, prepared_by: &Actor) -> Result<Han
         .filter_map(|h| Some(closed_hold(h, stored(h.closed_at.as_deref()?).ok()?, tz)))
         .collect();
 
+    let complaints_due = desk.complaints_due(prepared_by, now)?;
     let summary = Summary {
         open: open_holds.len(),
         release_required: open_holds.iter().filter(|h| h.release_required).count(),
@@ -194,6 +200,8 @@ pub fn sheet(desk: &Desk, now: DateTime<Utc>, prepared_by: &Actor) -> Result<Han
             .filter(|h| h.authority == Authority::Igsa)
             .count(),
         closed_in_shift: closed_in_shift.len(),
+        complaints_due: complaints_due.len(),
+        complaints_overdue: complaints_due.iter().filter(|c| c.overdue).count(),
     };
     Ok(HandoffSheet {
         facility_id: facility.id.clone(),
@@ -213,6 +221,7 @@ pub fn sheet(desk: &Desk, now: DateTime<Utc>, prepared_by: &Actor) -> Result<Han
         open_holds,
         closed_in_shift,
         sync: sync_status(desk, tz)?,
+        complaints_due,
         last_acknowledgement: last_acknowledgement(desk, now)?,
     })
 }

@@ -364,3 +364,63 @@ fn igsa_holds_show_time_held_and_no_deadline() {
     assert!(h.deadline_at.is_none() && !h.due_next_shift && !h.release_required);
     assert_eq!(s.summary.igsa, 1);
 }
+
+#[test]
+fn complaints_not_yet_reported_are_on_the_sheet_overdue_first() {
+    let Fixture { _dir, mut desk } = desk();
+    let sup = desk.actor("sgt.a").unwrap();
+    let complaint = |received: &str, officer: Option<&str>| crate::desk::NewComplaint {
+        received_at: received.into(),
+        about_officer: officer.map(str::to_owned),
+        about_staff: officer.is_none().then(|| "Cpl. Đặng".to_owned()),
+        summary: "alleged rough handling at booking".into(),
+        hold_id: None,
+    };
+    // Now is Friday 2026-11-27 12:00 in New York. Received Tuesday 09:00 about
+    // an officer: due Thursday 09:00, so overdue by 27 hours.
+    let overdue = desk
+        .add_complaint(
+            &sup,
+            &complaint("2026-11-24T09:00:00-05:00", Some("WSO-1")),
+            now(),
+        )
+        .unwrap();
+    // Received Thursday 10:00 about staff: 48 h flat, due Saturday 10:00.
+    let due = desk
+        .add_complaint(&sup, &complaint("2026-11-26T10:00:00-05:00", None), now())
+        .unwrap();
+    // Reported: not on the sheet any more.
+    let done = desk
+        .add_complaint(
+            &sup,
+            &complaint("2026-11-26T11:00:00-05:00", Some("WSO-1")),
+            now(),
+        )
+        .unwrap();
+    desk.complaint_reported(
+        &sup,
+        &done.complaint_id,
+        "SDDO Patel",
+        "2026-11-26T12:00:00-05:00",
+        now(),
+    )
+    .unwrap();
+
+    let s = sheet(&desk, now(), &sup).unwrap();
+    let ids: Vec<&str> = s
+        .complaints_due
+        .iter()
+        .map(|c| c.complaint_id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        [overdue.complaint_id.as_str(), due.complaint_id.as_str()]
+    );
+    assert!(s.complaints_due[0].overdue);
+    assert_eq!(s.complaints_due[0].remaining_seconds, Some(-27 * 3600));
+    assert_eq!(s.complaints_due[1].remaining_seconds, Some(22 * 3600));
+    assert_eq!(
+        (s.summary.complaints_due, s.summary.complaints_overdue),
+        (2, 1)
+    );
+}

@@ -59,6 +59,11 @@ pub enum Command {
     Sync(crate::sync::SyncArgs),
     /// Print the shift handoff sheet to a PDF, or acknowledge a handoff
     Handoff(crate::handoff::HandoffArgs),
+    /// Complaints about officers and non-designated staff (supervisors)
+    #[command(subcommand)]
+    Complaint(crate::complaints::ComplaintCommand),
+    /// The oversight report for a period, as JSON, PDF and CSV (supervisors)
+    Report(crate::report::ReportArgs),
     /// Write an encrypted copy of the live database
     Backup {
         #[arg(long, value_name = "FILE")]

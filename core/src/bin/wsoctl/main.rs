@@ -2,9 +2,11 @@
 //! command line, open the desk, call core, print. Every rule lives in core.
 
 mod args;
+mod complaints;
 mod handoff;
 mod holds;
 mod output;
+mod report;
 mod sync;
 
 use std::io::BufRead;
@@ -229,6 +231,8 @@ fn run(cli: Cli) -> CliResult {
         }
         Command::Hold(cmd) => holds::run(&ctx, cmd)?,
         Command::Handoff(a) => handoff::run(&ctx, a)?,
+        Command::Complaint(cmd) => complaints::run(&ctx, cmd)?,
+        Command::Report(a) => report::run(&ctx, a)?,
         Command::Audit(AuditCommand::Verify) => {
             let desk = ctx.open()?;
             let (events, records) = desk.verify()?;
@@ -258,11 +262,17 @@ fn run(cli: Cli) -> CliResult {
 /// clap's usage errors span several lines; cli.md wants one sentence.
 fn one_sentence(rendered: &str) -> String {
     let mut lines = rendered.lines().map(str::trim).filter(|l| !l.is_empty());
-    let first = lines
+    let mut first = lines
         .next()
         .unwrap_or("usage error")
         .trim_start_matches("error: ")
         .to_owned();
+    // "the following required arguments were not provided:" names them on the next line.
+    if first.ends_with(':') {
+        if let Some(named) = lines.next() {
+            first = format!("{first} {named}");
+        }
+    }
     match lines.find(|l| l.starts_with("[possible values:")) {
         Some(values) => format!("{first} {}", values.replace('[', "(").replace(']', ")")),
         None => first,

@@ -6,7 +6,7 @@
 
 use super::canvas::Canvas;
 use super::table::{self, col, Cell, Column, Frame, Row, BODY};
-use crate::handoff::{local_short, HandoffSheet, SheetHold};
+use crate::handoff::{clock_text, local_short, HandoffSheet, SheetHold};
 use crate::time::stored;
 
 const MARGIN: f32 = 28.0;
@@ -106,8 +106,59 @@ pub fn lay_out(canvas: &mut Canvas<'_>, sheet: &HandoffSheet) {
             &page_top,
         );
     }
+    complaints(canvas, &mut frame, sheet, tz, &page_top);
     signatures(canvas, &mut frame, sheet, &page_top);
     footers(canvas, sheet);
+}
+
+const COMPLAINT_COLUMNS: &[Column] = &[
+    col("#", 24.0),
+    col("Received (local)", 96.0),
+    col("About", 220.0),
+    col("Due to ICE (local)", 96.0),
+    col("Status", 300.0),
+];
+
+/// Complaints not yet reported to ICE: only a heading line when there are none.
+fn complaints(
+    canvas: &mut Canvas<'_>,
+    frame: &mut Frame,
+    sheet: &HandoffSheet,
+    tz: chrono_tz::Tz,
+    page_top: table::PageTop<'_>,
+) {
+    let rows: Vec<Row> = sheet
+        .complaints_due
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let about = c.about_text();
+            let remaining = c.remaining_seconds.unwrap_or_default();
+            let status = if c.overdue {
+                format!("OVERDUE by {}: report to ICE now", clock_text(-remaining))
+            } else {
+                format!("report to ICE within {}", clock_text(remaining))
+            };
+            Row {
+                cells: vec![
+                    plain(&(i + 1).to_string()),
+                    plain(&two_lines(&crate::time::utc_text(c.received_at), tz)),
+                    plain(&about),
+                    vec![(two_lines(&crate::time::utc_text(c.due_at), tz), true)],
+                    vec![(status, c.overdue)],
+                ],
+                shade: c.overdue.then_some(0.85),
+            }
+        })
+        .collect();
+    // No complaints, no section: the sheet stays as short as the holds make it.
+    if !rows.is_empty() {
+        let title = format!(
+            "Complaints to report to ICE ({}, {} overdue)",
+            sheet.summary.complaints_due, sheet.summary.complaints_overdue
+        );
+        table::draw(canvas, frame, &title, COMPLAINT_COLUMNS, &rows, page_top);
+    }
 }
 
 fn plain(text: &str) -> Cell {
@@ -235,6 +286,14 @@ fn heading(canvas: &mut Canvas<'_>, frame: &mut Frame, s: &HandoffSheet) {
         &sync,
     );
     frame.y += 12.0;
+    if m.complaints_due > 0 {
+        let text = format!(
+            "Complaints to report to ICE: {} ({} overdue), listed after the closed holds",
+            m.complaints_due, m.complaints_overdue
+        );
+        canvas.text(frame.left, frame.y + 9.0, 9.0, true, &text);
+        frame.y += 12.0;
+    }
     let ack = match &s.last_acknowledgement {
         Some(a) => format!(
             "Last handoff acknowledged: {} ({}) took over from {} ({}) at {}",
@@ -307,23 +366,9 @@ fn signatures(
 }
 
 fn footers(canvas: &mut Canvas<'_>, s: &HandoffSheet) {
-    let n = canvas.pages.len();
-    let (left, right, y) = (MARGIN, canvas.width - MARGIN, canvas.height - MARGIN);
     let text = format!(
         "WSO Desk shift handoff · {} · printed {} · contains personal data: keep and destroy per jail policy",
         s.facility_id, s.printed_at_local
     );
-    for page in 0..n {
-        // Footers go on after the whole sheet is laid out, when N is known.
-        canvas.go_to_page(page);
-        canvas.line((left, y - 10.0), (right, y - 10.0), 0.4);
-        canvas.text(left, y, BODY, false, &text);
-        canvas.text_right(
-            right,
-            y,
-            BODY + 1.0,
-            true,
-            &format!("Page {} of {}", page + 1, n),
-        );
-    }
+    table::footers(canvas, MARGIN, &text);
 }

@@ -7,11 +7,13 @@
 //! Call [`render`] with a sheet from [`crate::handoff::sheet`]; save or print
 //! the bytes; then record it with [`crate::handoff::record_print`].
 
-mod canvas;
+// The drawing surface and tables are shared with the oversight report
+// (`crate::report::pdf`), so both documents print names the same way.
+pub(crate) mod canvas;
 mod fonts;
 mod layout;
 mod shape;
-mod table;
+pub(crate) mod table;
 
 use std::collections::BTreeMap;
 
@@ -65,13 +67,24 @@ pub struct RenderedSheet {
 }
 
 pub fn render(sheet: &HandoffSheet, paper: Paper) -> Result<RenderedSheet> {
+    let title = format!("Shift handoff sheet, {}", sheet.facility_name);
+    render_with(&title, paper, |canvas| layout::lay_out(canvas, sheet))
+}
+
+/// Lay a document out with `lay_out` on a landscape canvas of `paper` and
+/// turn it into PDF bytes with subset fonts embedded.
+pub(crate) fn render_with(
+    title: &str,
+    paper: Paper,
+    lay_out: impl FnOnce(&mut Canvas<'_>),
+) -> Result<RenderedSheet> {
     let fonts = FontSet::shared()
         .ok_or_else(|| pdf_error("the bundled DejaVu Sans fonts could not be read"))?;
     let (width, height) = paper.size();
     let mut canvas = Canvas::new(fonts, width, height);
-    layout::lay_out(&mut canvas, sheet);
+    lay_out(&mut canvas);
 
-    let mut doc = PdfDocument::new(&format!("Shift handoff sheet, {}", sheet.facility_name));
+    let mut doc = PdfDocument::new(title);
     doc.metadata.info.creator = "WSO Desk".into();
     let mut ids: BTreeMap<(bool, usize), FontId> = BTreeMap::new();
     for ((bold, face), glyphs) in &canvas.glyphs.used {
@@ -107,7 +120,7 @@ pub fn render(sheet: &HandoffSheet, paper: Paper) -> Result<RenderedSheet> {
 
 fn pdf_error(message: &str) -> Error {
     Error::Io {
-        context: "rendering the handoff sheet".into(),
+        context: "rendering a PDF".into(),
         source: std::io::Error::other(message.to_owned()),
     }
 }

@@ -3,6 +3,8 @@
 //! gets the section title and the column header again, so every printed page
 //! can be read on its own.
 
+use std::borrow::Cow;
+
 use super::canvas::Canvas;
 
 pub const BODY: f32 = 8.0;
@@ -10,13 +12,17 @@ pub const LEADING: f32 = 9.6;
 const PAD: f32 = 3.0;
 
 pub struct Column {
-    pub title: &'static str,
+    /// Fixed for the handoff sheet; built at run time for the report's months.
+    pub title: Cow<'static, str>,
     /// Share of the usable width, in points at US Letter landscape.
     pub width: f32,
 }
 
 pub const fn col(title: &'static str, width: f32) -> Column {
-    Column { title, width }
+    Column {
+        title: Cow::Borrowed(title),
+        width,
+    }
 }
 
 /// One cell: paragraphs, each (text, bold).
@@ -112,7 +118,7 @@ fn header_height(canvas: &Canvas<'_>, columns: &[Column], widths: &[f32]) -> f32
     let lines = columns
         .iter()
         .zip(widths)
-        .map(|(c, w)| canvas.wrap(c.title, w - 2.0 * PAD, BODY, true).len())
+        .map(|(c, w)| canvas.wrap(&c.title, w - 2.0 * PAD, BODY, true).len())
         .max()
         .unwrap_or(1);
     lines as f32 * LEADING + 2.0 * PAD
@@ -124,7 +130,7 @@ fn header(canvas: &mut Canvas<'_>, frame: &mut Frame, columns: &[Column], widths
     let mut x = frame.left;
     for (c, w) in columns.iter().zip(widths) {
         let mut y = frame.y + PAD + BODY;
-        for line in canvas.wrap(c.title, w - 2.0 * PAD, BODY, true) {
+        for line in canvas.wrap(&c.title, w - 2.0 * PAD, BODY, true) {
             canvas.text(x + PAD, y, BODY, true, &line);
             y += LEADING;
         }
@@ -142,4 +148,23 @@ fn section_title(canvas: &mut Canvas<'_>, frame: &mut Frame, title: &str) {
 pub fn next_page(canvas: &mut Canvas<'_>, frame: &mut Frame, page_top: PageTop<'_>) {
     canvas.new_page();
     frame.y = page_top(canvas, frame);
+}
+
+/// On every page, once the whole document is laid out and N is known: a rule,
+/// `text` on the left and "Page X of N" on the right, `margin` from the edges.
+pub fn footers(canvas: &mut Canvas<'_>, margin: f32, text: &str) {
+    let n = canvas.pages.len();
+    let (left, right, y) = (margin, canvas.width - margin, canvas.height - margin);
+    for page in 0..n {
+        canvas.go_to_page(page);
+        canvas.line((left, y - 10.0), (right, y - 10.0), 0.4);
+        canvas.text(left, y, BODY, false, text);
+        canvas.text_right(
+            right,
+            y,
+            BODY + 1.0,
+            true,
+            &format!("Page {} of {}", page + 1, n),
+        );
+    }
 }
