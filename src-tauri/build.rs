@@ -35,6 +35,11 @@ const COMMANDS: &[&str] = &[
     "clock_status",
     "acknowledge_clock_jump",
     "vocabulary",
+    "complaints",
+    "add_complaint",
+    "complaint_reported",
+    "oversight_report",
+    "save_report_pdf",
 ];
 
 fn main() {

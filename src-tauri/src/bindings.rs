@@ -14,6 +14,7 @@ mod tests {
     use crate::commands::handoff::SavedSheet;
     use crate::commands::holds::Board;
     use crate::commands::people::RosterRow;
+    use crate::commands::report::ReportView;
     use crate::commands::sync::SyncView;
 
     /// Each type is written with everything it refers to; the folder is
@@ -36,6 +37,9 @@ mod tests {
             SavedSheet,
             SyncView,
             ClockJumpView,
+            ReportView,
+            wso_core::desk::Complaint,
+            wso_core::desk::NewComplaint,
             wso_core::auth::Actor,
             wso_core::auth::session::SessionState,
             wso_core::custody::Facility,

@@ -99,6 +99,11 @@ pub fn run() {
             commands::clock::clock_status,
             commands::clock::acknowledge_clock_jump,
             commands::vocabulary::vocabulary,
+            commands::complaints::complaints,
+            commands::complaints::add_complaint,
+            commands::complaints::complaint_reported,
+            commands::report::oversight_report,
+            commands::report::save_report_pdf,
         ])
         .setup(|app| {
             notify::spawn(app.handle().clone());

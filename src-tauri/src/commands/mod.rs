@@ -6,9 +6,11 @@
 //! database never freezes the window.
 
 pub mod clock;
+pub mod complaints;
 pub mod handoff;
 pub mod holds;
 pub mod people;
+pub mod report;
 pub mod session;
 pub mod sync;
 pub mod vocabulary;

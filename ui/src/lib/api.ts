@@ -28,11 +28,14 @@ import type { UserRow } from "./generated/UserRow";
 import type { Acknowledgement } from "./generated/Acknowledgement";
 import type { Vocabulary } from "./generated/Vocabulary";
 import type { Zone } from "./generated/Zone";
+import type { ReportView } from "./generated/ReportView";
+import type { Complaint } from "./generated/Complaint";
+import type { NewComplaint } from "./generated/NewComplaint";
 
 export type {
   Acknowledgement, ActionRequired, Actor, Authority, Board, BookingPreview, ConnectionCheck,
   EndpointSettings, Facility, HandoffSheet, HoldDetail, NewHold, Role, SavedSheet, SessionState,
-  SyncView, Urgency, UserRow, Vocabulary, Zone,
+  SyncView, Urgency, UserRow, Vocabulary, Zone, ReportView, Complaint, NewComplaint,
 };
 export type Hold = HoldSummary;
 export type Officer = RosterRow;
@@ -124,6 +127,14 @@ export const api = {
   saveHandoffPdf: (paper: Paper) => call<SavedSheet | null>("save_handoff_pdf", { paper }),
   recordHandoffPrint: () => call<void>("record_handoff_print"),
   acknowledgeHandoff: (outgoing: string) => call<Acknowledgement>("acknowledge_handoff", { outgoing }),
+  oversightReport: (from: string, to: string) => call<ReportView>("oversight_report", { from, to }),
+  /** null when the supervisor cancelled the save dialog. */
+  saveReportPdf: (from: string, to: string, paper: Paper) =>
+    call<SavedSheet | null>("save_report_pdf", { from, to, paper }),
+  complaints: (all = false) => call<Complaint[]>("complaints", { all }),
+  addComplaint: (complaint: NewComplaint) => call<Complaint>("add_complaint", { complaint }),
+  complaintReported: (complaint_id: string, to: string, at: string) =>
+    call<Complaint>("complaint_reported", { complaint_id, to, at }),
   clockStatus: () => call<ClockJump | null>("clock_status"),
   acknowledgeClockJump: () => call<void>("acknowledge_clock_jump"),
 };
