@@ -81,7 +81,7 @@ cp core/src/demo/facility.toml "$W/facility.toml"
 echo "soak-admin-pass-2026" | ctl init --facility "$W/facility.toml" --desk-id "$DESK_ID" --admin admin --password-stdin >/dev/null
 echo "soak-deputy-pass-2026" | ctl user add --username dep --full-name "Dep. Soak" --role deputy --password-stdin --as admin >/dev/null
 ctl officer add --credential WSO-1 --name "Dep. Officer" --trained-on "$(date -u -d '-100 days' +%F)" \
-  --expires-on "$(date -u -d '+300 days' +%F)" --as admin >/dev/null
+  --expires-on "$(date -u -d '+300 days' +%F)" --authorized-on "$(date -u -d '-100 days' +%F)" --as admin >/dev/null
 echo "desk at $WSO_DB"
 
 start_endpoint() { # $1: extra args
@@ -129,7 +129,8 @@ launch() { # $1: slot; starts one random operation in the background
     KIND[$slot]=open
     ctl hold open --family-name "Soak" --given-names "Cycle $c $slot" --dob 1980-01-0$((slot + 1)) \
       --booking-number "B-$c-$slot" --warrant-form I-200 --warrant-number "W-$c-$slot" --officer WSO-1 \
-      --served-at "$(date -u -d '-30 minutes' +%Y-%m-%dT%H:%M:%SZ)" --zone booking --json > "$W/out.$slot" 2>/dev/null &
+      --served-at "$(date -u -d '-30 minutes' +%Y-%m-%dT%H:%M:%SZ)" --criminal-release-at "$(date -u -d '-30 minutes' +%Y-%m-%dT%H:%M:%SZ)" \
+      --criminal-release-basis bond --ice-supervisor "SDDO Soak" --zone booking --json > "$W/out.$slot" 2>/dev/null &
   elif [ $r -lt 7 ]; then
     KIND[$slot]=move
     ctl hold move "$id" --zone housing-a --at "$(now)" > /dev/null 2>&1 &
@@ -191,7 +192,8 @@ stop_endpoint
 say "2. wall clock stepped +2 h and -2 h"
 served=$(date -u -d '-10 hours' +%Y-%m-%dT%H:%M:%SZ)
 hold=$(ctl hold open --family-name Clock --given-names Jump --dob 1970-05-05 --booking-number B-CLOCK \
-  --warrant-form I-205 --warrant-number W-CLOCK --officer WSO-1 --served-at "$served" --zone booking --json | hold_id_of)
+  --warrant-form I-205 --warrant-number W-CLOCK --officer WSO-1 --served-at "$served" --criminal-release-at "$served" \
+      --criminal-release-basis bond --ice-supervisor "SDDO Soak" --zone booking --json | hold_id_of)
 t0=$(date -u +%s)
 at() { date -u -d "@$1" '+%Y-%m-%d %H:%M:%S'; }
 # A frozen fake clock (absolute FAKETIME) makes "now" identical in all three reads.
@@ -224,7 +226,8 @@ for i in $(seq $((OFFLINE / 2))); do
   r=$(date -u -d '-72 hours -10 minutes' +%Y-%m-%dT%H:%M:%SZ)
   id=$(faketime -f -72h "$WSOCTL" hold open --family-name Offline --given-names "N $i" --dob 1990-02-02 \
     --booking-number "B-OFF-$i" --warrant-form I-200 --warrant-number "W-OFF-$i" --officer WSO-1 \
-    --served-at "$s" --zone medical --json | hold_id_of)
+    --served-at "$s" --criminal-release-at "$s" \
+      --criminal-release-basis bond --ice-supervisor "SDDO Soak" --zone medical --json | hold_id_of)
   faketime -f -72h "$WSOCTL" hold release "$id" --at "$r" --reason deadline_reached > /dev/null
 done
 rc=0; ctl sync --endpoint http://127.0.0.1:9 --token-file "$W/token" --max-wait 1 > /dev/null 2>&1 || rc=$?

@@ -40,6 +40,13 @@ const COMMANDS: &[&str] = &[
     "complaint_reported",
     "oversight_report",
     "save_report_pdf",
+    "notify_ice",
+    "record_claim",
+    "claim_reported",
+    "place_under_agreement",
+    "incidents",
+    "review_incident",
+    "withdraw_officer",
 ];
 
 fn main() {

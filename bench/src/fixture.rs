@@ -55,6 +55,10 @@ pub fn booking(tag: &str, n: usize, served_at: DateTime<Utc>) -> NewHold {
         zone_id: ZONES[n % ZONES.len()].into(),
         lat: None,
         lon: None,
+        criminal_release_at: utc_text(served_at),
+        criminal_release_basis: "bond".into(),
+        ice_supervisor: "SDDO K. Patel".into(),
+        ..NewHold::default()
     }
 }
 

@@ -61,6 +61,7 @@ pub fn create(
         "Dep. Maria Lopez",
         &d(-200),
         &d(300),
+        &d(-190),
         now,
     )?;
     desk.add_officer(
@@ -69,18 +70,51 @@ pub fn create(
         "Dep. Kevin Tran",
         &d(-90),
         &d(20),
+        &d(-85),
         now,
     )?;
     let deputy = desk.actor(ACCOUNTS[2].0)?;
-    let samples: [(&str, &str, &str, i64, &str); 4] = [
-        ("Nguyễn", "Thị Hương", "B26-10331", 45, "booking"),
-        ("García López", "José Antonio", "B26-10298", 41, "housing-a"),
-        ("Haddad", "Omar", "B26-10276", 10, "medical"),
-        ("O'Brien", "Siobhán", "B26-10342", 2, "booking"),
+    // (family, given, booking, hours since service, zone, hours from the
+    // criminal release to the service, language): Haddad was served 4 hours
+    // after his release, so the board shows the incident and the shorter clock.
+    type Sample<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        i64,
+        &'a str,
+        i64,
+        Option<&'a str>,
+    );
+    let samples: [Sample; 4] = [
+        (
+            "Nguyễn",
+            "Thị Hương",
+            "B26-10331",
+            45,
+            "booking",
+            0,
+            Some("Vietnamese"),
+        ),
+        (
+            "García López",
+            "José Antonio",
+            "B26-10298",
+            41,
+            "housing-a",
+            0,
+            Some("Spanish"),
+        ),
+        ("Haddad", "Omar", "B26-10276", 10, "medical", 4, None),
+        ("O'Brien", "Siobhán", "B26-10342", 2, "booking", 0, None),
     ];
-    for (i, (family, given, booking, hours_ago, zone)) in samples.iter().enumerate() {
+    let mut booked = Vec::new();
+    for (i, (family, given, booking, hours_ago, zone, late_hours, language)) in
+        samples.iter().enumerate()
+    {
         let served = now - Duration::hours(*hours_ago) - Duration::minutes(17);
-        desk.open_hold(
+        let released = served - Duration::hours(*late_hours);
+        let hold = desk.open_hold(
             &deputy,
             &NewHold {
                 family_name: family.to_string(),
@@ -96,7 +130,31 @@ pub fn create(
                 zone_id: zone.to_string(),
                 lat: None,
                 lon: None,
+                criminal_release_at: utc_text(released),
+                criminal_release_basis: if i % 2 == 0 { "bond" } else { "dismissed" }.into(),
+                ice_supervisor: "SDDO K. Patel".into(),
+                language: language.map(str::to_owned),
+                interpreter: language.map(|_| "Language Line, interpreter 40211".to_owned()),
+                interpreter_declined: false,
+                agreement_id: None,
             },
+            now,
+        )?;
+        booked.push((hold.hold_id, served));
+    }
+    // The first three were telephoned to ICE at once; O'Brien said she is a
+    // U.S. citizen ten minutes ago and that claim is not yet reported.
+    for (hold_id, served) in &booked[..3] {
+        let at = utc_text(*served + Duration::minutes(5));
+        desk.notify_ice(&deputy, hold_id, "phone", "ERO duty officer", &at, now)?;
+    }
+    if let Some((hold_id, _)) = booked.get(3) {
+        let at = utc_text(now - Duration::minutes(10));
+        desk.record_claim(
+            &deputy,
+            hold_id,
+            &at,
+            "I was born in Boston, I am an American citizen",
             now,
         )?;
     }

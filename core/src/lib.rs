@@ -19,6 +19,7 @@ pub mod store;
 pub mod sync;
 pub mod time;
 pub mod vocabulary;
+pub mod wire;
 
 pub use desk::Desk;
 pub use error::{Error, Result};

@@ -9,11 +9,14 @@
 use serde::Serialize;
 
 use crate::auth::Role;
-use crate::custody::clock::{ActionRequired, Authority, Urgency};
+use crate::custody::agreement::AgreementKind;
+use crate::custody::clock::{Authority, Urgency};
+use crate::custody::duties::{ActionRequired, IncidentKind, NoticeMethod, ReleaseCause, UpdateKind};
 use crate::custody::hold::{HoldStatus, ReleaseReason, WarrantForm};
 use crate::custody::officer::EXPIRY_WARNING_DAYS;
+use crate::custody::service::CriminalReleaseBasis;
 use crate::desk::CORRECTABLE_FIELDS;
-use crate::sync::pull::{KNOWN_KINDS, RECEIPT_TYPE};
+use crate::sync::pull::RECEIPT_TYPE;
 
 /// A value the desk stores or sends, with the words a person reads for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,7 +52,14 @@ pub struct Vocabulary {
     pub warrant_forms: Vec<Term<WarrantForm>>,
     pub roles: Vec<Term<Role>>,
     /// ICE update kinds this desk applies.
-    pub update_kinds: Vec<Term<String>>,
+    pub update_kinds: Vec<Term<UpdateKind>>,
+    pub incident_kinds: Vec<Term<IncidentKind>>,
+    /// How a deputy may record that ICE was told (`sync` is the desk's own).
+    pub notice_methods: Vec<Term<NoticeMethod>>,
+    pub criminal_release_bases: Vec<Term<CriminalReleaseBasis>>,
+    pub agreement_kinds: Vec<Term<AgreementKind>>,
+    /// Why an open hold needs release (beside RELEASE REQUIRED).
+    pub release_causes: Vec<Term<ReleaseCause>>,
     /// Event types of a hold's history.
     pub event_types: Vec<Term<String>>,
     /// Fields a supervisor may correct, as `hold correct --field` names them.
@@ -74,17 +84,6 @@ fn named(pairs: impl IntoIterator<Item = (&'static str, &'static str)>) -> Vec<T
             label: label.to_owned(),
         })
         .collect()
-}
-
-/// The words of an ICE update kind (`None` for a kind this desk does not know).
-pub fn update_kind_label(kind: &str) -> Option<&'static str> {
-    Some(match kind {
-        "transfer_scheduled" => "ICE scheduled the transfer",
-        "detainer_cancelled" => "ICE cancelled the detainer",
-        "warrant_withdrawn" => "ICE withdrew the warrant",
-        "custody_assumed" => "ICE assumed custody",
-        _ => return None,
-    })
 }
 
 /// The words of a correctable field (`None` for a field that cannot be corrected).
@@ -113,12 +112,8 @@ const EVENT_TYPES: &[(&str, &str)] = &[
 ];
 
 pub fn vocabulary() -> Vocabulary {
-    let reasons: Vec<ReleaseReason> = ReleaseReason::ALL
-        .iter()
-        .filter_map(|r| ReleaseReason::parse(r))
-        .collect();
     Vocabulary {
-        release_reasons: reasons
+        release_reasons: ReleaseReason::ALL
             .iter()
             .map(|&r| term(r, ReleaseReason::label))
             .collect(),
@@ -149,11 +144,30 @@ pub fn vocabulary() -> Vocabulary {
             .map(|&w| term(w, WarrantForm::label))
             .collect(),
         roles: Role::ALL.iter().map(|&r| term(r, Role::label)).collect(),
-        update_kinds: named(
-            KNOWN_KINDS
-                .iter()
-                .map(|&k| (k, update_kind_label(k).unwrap_or(k))),
-        ),
+        update_kinds: UpdateKind::ALL
+            .iter()
+            .map(|&k| term(k, UpdateKind::label))
+            .collect(),
+        incident_kinds: IncidentKind::ALL
+            .iter()
+            .map(|&k| term(k, IncidentKind::label))
+            .collect(),
+        notice_methods: NoticeMethod::TYPED
+            .iter()
+            .map(|&m| term(m, NoticeMethod::label))
+            .collect(),
+        criminal_release_bases: CriminalReleaseBasis::ALL
+            .iter()
+            .map(|&b| term(b, CriminalReleaseBasis::label))
+            .collect(),
+        agreement_kinds: AgreementKind::ALL
+            .iter()
+            .map(|&k| term(k, AgreementKind::label))
+            .collect(),
+        release_causes: ReleaseCause::ALL
+            .iter()
+            .map(|&c| term(c, ReleaseCause::label))
+            .collect(),
         event_types: named(EVENT_TYPES.iter().copied()),
         correctable_fields: named(
             CORRECTABLE_FIELDS
@@ -167,13 +181,14 @@ pub fn vocabulary() -> Vocabulary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sync::pull::KNOWN_KINDS;
 
     /// A kind or field added to core's lists without words would show the
     /// raw value to a deputy; this fails first.
     #[test]
     fn every_known_update_kind_and_correctable_field_has_words() {
         for k in KNOWN_KINDS {
-            assert!(update_kind_label(k).is_some(), "update kind {k} has no label");
+            assert!(UpdateKind::parse(k).is_some(), "update kind {k} has no label");
         }
         for f in CORRECTABLE_FIELDS {
             assert!(
@@ -187,7 +202,7 @@ mod tests {
     #[test]
     fn lists_cover_every_value_once() {
         let v = vocabulary();
-        let reasons: Vec<&str> = v.release_reasons.iter().map(|t| t.value.as_str()).collect();
+        let reasons: Vec<ReleaseReason> = v.release_reasons.iter().map(|t| t.value).collect();
         assert_eq!(reasons, ReleaseReason::ALL);
         assert_eq!(v.urgencies.len(), Urgency::ALL.len());
         assert_eq!(v.roles.len(), Role::ALL.len());

@@ -95,7 +95,8 @@ fn list_order_and_urgency_at_a_given_now() {
     assert_eq!(list[1]["urgency"], "urgent");
     assert_eq!(list[1]["remaining_seconds"], 1800);
     assert_eq!(list[2]["urgency"], "warning");
-    assert_eq!(list[2]["action_required"], serde_json::Value::Null);
+    // Nothing is overdue for A but ICE was never told of the service.
+    assert_eq!(list[2]["action_required"], "notify_ice");
 }
 
 #[test]
@@ -107,7 +108,9 @@ fn igsa_hold_has_no_deadline_and_shows_time_held() {
     let list = desk.list(&["--now", "2026-11-25T10:00:00Z"]);
     assert_eq!(list[0]["remaining_seconds"], serde_json::Value::Null);
     assert_eq!(list[0]["urgency"], serde_json::Value::Null);
-    assert_eq!(list[0]["action_required"], serde_json::Value::Null);
+    // No deadline, so no release; the notice to ICE is still owed.
+    assert_eq!(list[0]["action_required"], "notify_ice");
+    assert_eq!(list[0]["agreement_id"], "igsa");
     assert_eq!(list[0]["held_seconds"], 5 * 86_400);
 }
 
@@ -144,6 +147,8 @@ fn move_transfer_release_and_correct() {
             &now_plus(-60),
             "--ice-officer",
             "ERO Badge 4411",
+            "--destination",
+            "Krome SPC",
             "--as",
             "dep",
             "--json",

@@ -62,6 +62,8 @@ fn handoff_sheet_lists_open_holds_in_deadline_order_with_closed_ones_sync_and_na
         &at,
         "--ice-officer",
         "SDDO Patel",
+        "--destination",
+        "Krome SPC",
         "--as",
         "dep.jones",
     ]);

@@ -42,6 +42,7 @@ fn fixture() -> Fixture {
         "Officer",
         "2020-01-01",
         "2035-01-01",
+        "2020-01-01",
         now(),
     )
     .unwrap();
@@ -59,6 +60,9 @@ fn new_hold(n: usize) -> NewHold {
         officer_credential: "WSO-1".into(),
         served_at: "2026-11-27T13:00:00Z".into(),
         zone_id: "booking".into(),
+        criminal_release_at: "2026-11-27T13:00:00Z".into(),
+        criminal_release_basis: "bond".into(),
+        ice_supervisor: "SDDO K. Patel".into(),
         ..Default::default()
     }
 }
@@ -79,7 +83,15 @@ const MATRIX: &[(&str, Role, Action)] = &[
     ("record a transfer", Role::Deputy, |f, a, n| {
         let id = open_as_admin(f, n);
         f.desk
-            .transfer_hold(a, &id, "2026-11-27T13:30:00Z", "ERO 1", now())
+            .transfer_hold(
+                a,
+                &id,
+                "2026-11-27T13:30:00Z",
+                "ERO 1",
+                "Krome Service Processing Center",
+                None,
+                now(),
+            )
             .map(drop)
     }),
     ("record a release", Role::Deputy, |f, a, n| {
@@ -102,6 +114,7 @@ const MATRIX: &[(&str, Role, Action)] = &[
                 "New",
                 "2026-01-01",
                 "2027-01-01",
+                "2026-01-01",
                 now(),
             )
             .map(drop)

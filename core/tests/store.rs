@@ -199,6 +199,7 @@ fn no_plaintext_on_disk() {
         "Officer Plaintextcheck",
         "2020-01-01",
         "2035-01-01",
+        "2020-01-01",
         now(),
     )
     .unwrap();
@@ -240,6 +241,7 @@ fn damaged_file_is_moved_aside_not_deleted() {
                 &format!("Officer {i} {}", "x".repeat(100)),
                 "2020-01-01",
                 "2035-01-01",
+                "2020-01-01",
                 now(),
             )
             .unwrap();

@@ -47,6 +47,7 @@ impl TestDesk {
             "Dep. Former Officer",
             &(today - Duration::days(800)).to_string(),
             &(today - Duration::days(5)).to_string(),
+            &(today - Duration::days(800)).to_string(),
             now,
         )?;
         Ok(TestDesk {
@@ -83,6 +84,9 @@ impl TestDesk {
                 officer_credential: OFFICER.into(),
                 served_at: utc_text(served),
                 zone_id: "booking".into(),
+                criminal_release_at: utc_text(served),
+                criminal_release_basis: "bond".into(),
+                ice_supervisor: "SDDO K. Patel".into(),
                 ..NewHold::default()
             },
             self.now,

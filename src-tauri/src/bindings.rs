@@ -40,6 +40,8 @@ mod tests {
             ReportView,
             wso_core::desk::Complaint,
             wso_core::desk::NewComplaint,
+            wso_core::desk::IncidentRow,
+            wso_core::desk::ClaimView,
             wso_core::auth::Actor,
             wso_core::auth::session::SessionState,
             wso_core::custody::Facility,

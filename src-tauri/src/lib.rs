@@ -104,6 +104,13 @@ pub fn run() {
             commands::complaints::complaint_reported,
             commands::report::oversight_report,
             commands::report::save_report_pdf,
+            commands::duties::notify_ice,
+            commands::duties::record_claim,
+            commands::duties::claim_reported,
+            commands::duties::place_under_agreement,
+            commands::duties::incidents,
+            commands::duties::review_incident,
+            commands::duties::withdraw_officer,
         ])
         .setup(|app| {
             notify::spawn(app.handle().clone());

@@ -1,10 +1,13 @@
-//! The 48-hour clock. ICE has 48 hours of *elapsed* time from service of the
-//! warrant to take custody: `deadline_at = served_at + 172800 s`, computed on
+//! The 48-hour clock. ICE has 48 hours of *elapsed* time from the anchor (the
+//! earlier of service and criminal release) to take custody: `deadline_at =
+//! anchor + 172800 s`, computed on
 //! UTC instants. Adding "2 days" in local time would give 47 or 49 real hours
 //! across a DST change, and the 49th hour is unlawful detention.
 
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
+
+pub use super::duties::ActionRequired;
 
 pub const HOLD_LIMIT_SECONDS: i64 = 48 * 3600;
 const NOTICE_SECONDS: i64 = 12 * 3600;
@@ -119,47 +122,16 @@ pub fn urgency(remaining_seconds: i64) -> Urgency {
     }
 }
 
-/// What a deputy must do about an open hold now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub enum ActionRequired {
-    /// Release now: overdue, or ICE cancelled the detainer / withdrew the warrant.
-    Release,
-    /// ICE says it assumed custody: a deputy confirms by recording the transfer.
-    ConfirmTransfer,
-}
-
-impl ActionRequired {
-    pub const ALL: [ActionRequired; 2] = [ActionRequired::Release, ActionRequired::ConfirmTransfer];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActionRequired::Release => "release",
-            ActionRequired::ConfirmTransfer => "confirm_transfer",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ActionRequired::Release => "RELEASE REQUIRED",
-            ActionRequired::ConfirmTransfer => "CONFIRM TRANSFER",
-        }
-    }
-}
-
-/// Release wins over confirm_transfer (cli.md).
-pub fn action_required(
-    overdue: bool,
-    ice_says_release: bool,
-    custody_assumed: bool,
-) -> Option<ActionRequired> {
-    if overdue || ice_says_release {
-        Some(ActionRequired::Release)
-    } else if custody_assumed {
-        Some(ActionRequired::ConfirmTransfer)
-    } else {
-        None
+/// The deadline from the clock's anchor (the earlier of service and criminal
+/// release): 48 hours under WSO authority, or the agreement's own limit, or
+/// none when the agreement has no limit (agreement.md s2).
+pub fn deadline_under(
+    anchor: DateTime<Utc>,
+    agreement: Option<&super::agreement::Agreement>,
+) -> Option<DateTime<Utc>> {
+    match agreement {
+        None => Some(anchor + Duration::seconds(HOLD_LIMIT_SECONDS)),
+        Some(a) => a.limit_seconds().map(|s| anchor + Duration::seconds(s)),
     }
 }
 
@@ -262,19 +234,19 @@ mod tests {
     }
 
     #[test]
-    fn release_wins_over_confirm_transfer() {
-        assert_eq!(action_required(false, false, false), None);
+    fn agreement_limit_replaces_the_48_hours() {
+        let anchor = parse_instant("t", "2026-03-07T12:00:00-05:00").unwrap();
         assert_eq!(
-            action_required(false, false, true),
-            Some(ActionRequired::ConfirmTransfer)
+            (deadline_under(anchor, None).unwrap() - anchor).num_seconds(),
+            172_800
         );
+        let mut a = crate::custody::agreement::Agreement::standing_igsa();
+        assert_eq!(deadline_under(anchor, Some(&a)), None);
+        a.hold_limit_hours = Some(72);
         assert_eq!(
-            action_required(true, false, true),
-            Some(ActionRequired::Release)
-        );
-        assert_eq!(
-            action_required(false, true, true),
-            Some(ActionRequired::Release)
+            utc_text(deadline_under(anchor, Some(&a)).unwrap()),
+            "2026-03-10T17:00:00Z",
+            "72 elapsed hours across the spring-forward"
         );
     }
 }

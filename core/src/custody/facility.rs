@@ -4,8 +4,10 @@
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+use super::agreement::{Agreement, AgreementKind, Moa};
 use super::perimeter::{contains, to_e7, PointE7};
 use crate::error::{Error, Result};
+use crate::time::{parse_date, parse_instant};
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -20,6 +22,9 @@ pub struct Facility {
     #[cfg_attr(feature = "ts", ts(type = "Array<[number, number]>"))]
     pub perimeter: Vec<PointE7>,
     pub zones: Vec<Zone>,
+    pub moa: Moa,
+    /// Agreements that replace the 48 hours; `igsa = true` is one standing agreement.
+    pub agreements: Vec<Agreement>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -47,6 +52,33 @@ struct FacilityFile {
     perimeter: PerimeterFile,
     #[serde(default)]
     zone: Vec<Zone>,
+    #[serde(default)]
+    moa: Option<MoaFile>,
+    #[serde(default)]
+    agreement: Vec<AgreementFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MoaFile {
+    effective_on: String,
+    #[serde(default)]
+    terminated_at: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgreementFile {
+    id: String,
+    kind: String,
+    number: String,
+    effective_on: String,
+    #[serde(default)]
+    expires_on: Option<String>,
+    #[serde(default)]
+    hold_limit_hours: Option<i64>,
+    #[serde(default)]
+    note: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -137,6 +169,18 @@ impl Facility {
                 ));
             }
         }
+        let moa = match &file.moa {
+            None => Moa::default(),
+            Some(m) => Moa {
+                effective_on: Some(parse_date("moa.effective_on", &m.effective_on)?),
+                terminated_at: m
+                    .terminated_at
+                    .as_deref()
+                    .map(|t| parse_instant("moa.terminated_at", t))
+                    .transpose()?,
+            },
+        };
+        let agreements = agreements(&file)?;
         Ok(Facility {
             id: file.id,
             name: file.name,
@@ -145,7 +189,19 @@ impl Facility {
             shift_hours: file.shift_hours as u32,
             perimeter,
             zones: file.zone,
+            moa,
+            agreements,
         })
+    }
+
+    pub fn agreement(&self, id: &str) -> Option<&Agreement> {
+        self.agreements.iter().find(|a| a.id == id)
+    }
+
+    /// The agreement a booking falls under when none is named: the old
+    /// `igsa = true` switch, else none (the 48 hours).
+    pub fn default_agreement(&self) -> Option<&Agreement> {
+        self.agreements.iter().find(|a| a.standing)
     }
 
     pub fn zone(&self, id: &str) -> Option<&Zone> {
@@ -169,6 +225,61 @@ impl Error {
             other => other,
         }
     }
+}
+
+/// `[[agreement]]` entries, checked; `igsa = true` adds the standing one.
+fn agreements(file: &FacilityFile) -> Result<Vec<Agreement>> {
+    let mut out = Vec::new();
+    if file.igsa {
+        out.push(Agreement::standing_igsa());
+    }
+    for (i, a) in file.agreement.iter().enumerate() {
+        let f = |name: &str| format!("agreement[{i}].{name}");
+        check_id(&a.id).map_err(|m| Error::invalid(f("id"), m))?;
+        if out.iter().any(|o: &Agreement| o.id == a.id) {
+            return Err(Error::invalid(
+                f("id"),
+                format!("agreement '{}' is listed twice", a.id),
+            ));
+        }
+        let kind = AgreementKind::parse(&a.kind).ok_or_else(|| {
+            Error::invalid(f("kind"), "must be one of igsa, usms_iga, boa, other")
+        })?;
+        check_text(&a.number, 64).map_err(|m| Error::invalid(f("number"), m))?;
+        let effective_on = parse_date(&f("effective_on"), &a.effective_on)?;
+        let expires_on = a
+            .expires_on
+            .as_deref()
+            .map(|d| parse_date(&f("expires_on"), d))
+            .transpose()?;
+        if expires_on.is_some_and(|e| e < effective_on) {
+            return Err(Error::invalid(f("expires_on"), "lies before effective_on"));
+        }
+        let hold_limit_hours = match a.hold_limit_hours {
+            None => None,
+            Some(h) if (1..=8760).contains(&h) => Some(h as u32),
+            Some(_) => {
+                return Err(Error::invalid(
+                    f("hold_limit_hours"),
+                    "must be a whole number of hours from 1 to 8760, or left out for no limit",
+                ))
+            }
+        };
+        if let Some(n) = &a.note {
+            check_text(n, 500).map_err(|m| Error::invalid(f("note"), m))?;
+        }
+        out.push(Agreement {
+            id: a.id.clone(),
+            kind,
+            number: Some(a.number.clone()),
+            effective_on: Some(effective_on),
+            expires_on,
+            hold_limit_hours,
+            note: a.note.clone(),
+            standing: false,
+        });
+    }
+    Ok(out)
 }
 
 fn line_of(text: &str, key: &str) -> Option<usize> {
@@ -236,6 +347,40 @@ mod tests {
         let text = SAMPLE.replace("igsa = false", "igsa = maybe");
         let e = Facility::from_toml(&text).unwrap_err();
         assert!(e.to_string().contains("line 5"), "{e}");
+    }
+
+    #[test]
+    fn moa_and_agreements_are_read() {
+        let f = Facility::from_toml(SAMPLE).unwrap();
+        assert_eq!(
+            f.moa.effective_on.map(|d| d.to_string()).as_deref(),
+            Some("2025-02-26")
+        );
+        let a = f.agreement("usms-72").unwrap();
+        assert_eq!(
+            (a.kind, a.hold_limit_hours),
+            (AgreementKind::UsmsIga, Some(72))
+        );
+        assert!(f.default_agreement().is_none());
+        let old = SAMPLE
+            .split("[moa]")
+            .next()
+            .unwrap()
+            .replace("igsa = false", "igsa = true");
+        let f = Facility::from_toml(&old).unwrap();
+        assert_eq!(
+            f.moa,
+            Moa::default(),
+            "no [moa]: in force, dates not recorded"
+        );
+        assert_eq!(f.default_agreement(), Some(&Agreement::standing_igsa()));
+    }
+
+    #[test]
+    fn bad_agreement_kind_names_the_entry() {
+        let text = SAMPLE.replace("kind = \"usms_iga\"", "kind = \"usms\"");
+        let e = Facility::from_toml(&text).unwrap_err();
+        assert_eq!(e.field(), Some("agreement[0].kind"));
     }
 
     #[test]

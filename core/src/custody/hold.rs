@@ -5,6 +5,7 @@
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::service::{check_interpreter, late_service_gap, CriminalReleaseBasis};
 use crate::error::{Error, Result};
 use crate::time::{parse_date, parse_instant};
 
@@ -77,6 +78,7 @@ impl HoldStatus {
     }
 }
 
+/// Why a hold was released (agreement.md s5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -84,39 +86,61 @@ pub enum ReleaseReason {
     DeadlineReached,
     DetainerCancelled,
     WarrantWithdrawn,
+    IceAuthorizedRelease,
     CourtOrder,
+    /// A new local charge or writ: the WSO hold ends.
+    ReturnedToCriminalCustody,
+    IdentityOrWarrantDefect,
+    /// The agreement, the MOA or the officer's authorization ended.
+    AuthorityLapsed,
+    /// A note is required.
     Other,
 }
 
 impl ReleaseReason {
-    pub const ALL: [&'static str; 5] = [
-        "deadline_reached",
-        "detainer_cancelled",
-        "warrant_withdrawn",
-        "court_order",
-        "other",
+    pub const ALL: [ReleaseReason; 9] = [
+        Self::DeadlineReached,
+        Self::DetainerCancelled,
+        Self::WarrantWithdrawn,
+        Self::IceAuthorizedRelease,
+        Self::CourtOrder,
+        Self::ReturnedToCriminalCustody,
+        Self::IdentityOrWarrantDefect,
+        Self::AuthorityLapsed,
+        Self::Other,
     ];
     pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "deadline_reached" => Some(ReleaseReason::DeadlineReached),
-            "detainer_cancelled" => Some(ReleaseReason::DetainerCancelled),
-            "warrant_withdrawn" => Some(ReleaseReason::WarrantWithdrawn),
-            "court_order" => Some(ReleaseReason::CourtOrder),
-            "other" => Some(ReleaseReason::Other),
-            _ => None,
-        }
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
     }
     pub fn as_str(self) -> &'static str {
-        Self::ALL[self as usize]
+        match self {
+            Self::DeadlineReached => "deadline_reached",
+            Self::DetainerCancelled => "detainer_cancelled",
+            Self::WarrantWithdrawn => "warrant_withdrawn",
+            Self::IceAuthorizedRelease => "ice_authorized_release",
+            Self::CourtOrder => "court_order",
+            Self::ReturnedToCriminalCustody => "returned_to_criminal_custody",
+            Self::IdentityOrWarrantDefect => "identity_or_warrant_defect",
+            Self::AuthorityLapsed => "authority_lapsed",
+            Self::Other => "other",
+        }
     }
     pub fn label(self) -> &'static str {
         match self {
-            ReleaseReason::DeadlineReached => "48-hour deadline reached",
-            ReleaseReason::DetainerCancelled => "Detainer cancelled",
-            ReleaseReason::WarrantWithdrawn => "Warrant withdrawn",
-            ReleaseReason::CourtOrder => "Court order",
-            ReleaseReason::Other => "Other (note required)",
+            Self::DeadlineReached => "Deadline reached",
+            Self::DetainerCancelled => "Detainer cancelled by ICE",
+            Self::WarrantWithdrawn => "Warrant withdrawn by ICE",
+            Self::IceAuthorizedRelease => "ICE authorized release",
+            Self::CourtOrder => "Court order",
+            Self::ReturnedToCriminalCustody => "Returned to criminal custody (new charge or writ)",
+            Self::IdentityOrWarrantDefect => "Wrong person or defective warrant",
+            Self::AuthorityLapsed => "Authority lapsed (agreement, MOA or authorization ended)",
+            Self::Other => "Other (note required)",
         }
+    }
+    /// The reasons as one comma-separated list, for error messages.
+    pub fn names() -> String {
+        Self::ALL.map(Self::as_str).join(", ")
     }
 }
 
@@ -141,6 +165,24 @@ pub struct NewHold {
     pub lat: Option<f64>,
     #[serde(default)]
     pub lon: Option<f64>,
+    /// When local criminal custody ended (or ends); RFC 3339.
+    #[serde(default)]
+    pub criminal_release_at: String,
+    #[serde(default)]
+    pub criminal_release_basis: String,
+    /// The ICE officer supervising or directing the service (name or badge).
+    #[serde(default)]
+    pub ice_supervisor: String,
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub interpreter: Option<String>,
+    #[serde(default)]
+    pub interpreter_declined: bool,
+    /// Book under this agreement instead of the 48 hours (the facility's
+    /// standing IGSA when none is named).
+    #[serde(default)]
+    pub agreement_id: Option<String>,
 }
 
 /// A booking that passed every check that needs no database.
@@ -158,6 +200,15 @@ pub struct CheckedHold {
     pub served_at: DateTime<Utc>,
     pub zone_id: String,
     pub location: Option<(i64, i64)>,
+    pub criminal_release_at: DateTime<Utc>,
+    pub criminal_release_basis: CriminalReleaseBasis,
+    pub ice_supervisor: String,
+    pub language: Option<String>,
+    pub interpreter: Option<String>,
+    pub interpreter_declined: bool,
+    pub agreement_id: Option<String>,
+    /// Served more than 5 minutes after the criminal release: the gap in seconds.
+    pub late_gap_seconds: Option<i64>,
 }
 
 impl NewHold {
@@ -192,6 +243,31 @@ impl NewHold {
         let officer_credential = code("officer_credential", &self.officer_credential, 64)?;
         let served_at = parse_instant("served_at", &self.served_at)?;
         not_in_future("served_at", served_at, now)?;
+        let criminal_release_at = parse_instant("criminal_release_at", &self.criminal_release_at)?;
+        not_in_future("criminal_release_at", criminal_release_at, now)?;
+        let criminal_release_basis =
+            CriminalReleaseBasis::parse(self.criminal_release_basis.trim()).ok_or_else(|| {
+                Error::invalid(
+                    "criminal_release_basis",
+                    "must be one of bond, dismissed, sentence_complete, court_order, other",
+                )
+            })?;
+        let late_gap_seconds = late_service_gap(served_at, criminal_release_at)?;
+        let ice_supervisor = person_name("ice_supervisor", &self.ice_supervisor)?;
+        let language = optional(self.language.as_deref())
+            .map(|l| person_name("language", l))
+            .transpose()?;
+        let interpreter = optional(self.interpreter.as_deref())
+            .map(|i| person_name("interpreter", i))
+            .transpose()?;
+        check_interpreter(
+            language.as_deref(),
+            interpreter.as_deref(),
+            self.interpreter_declined,
+        )?;
+        let agreement_id = optional(self.agreement_id.as_deref())
+            .map(|a| code("agreement_id", a, 64))
+            .transpose()?;
         let zone_id = code("zone_id", &self.zone_id, 64)?;
         let location = match (self.lat, self.lon) {
             (None, None) => None,
@@ -212,6 +288,14 @@ impl NewHold {
             served_at,
             zone_id,
             location,
+            criminal_release_at,
+            criminal_release_basis,
+            ice_supervisor,
+            language,
+            interpreter,
+            interpreter_declined: self.interpreter_declined,
+            agreement_id,
+            late_gap_seconds,
         })
     }
 }

@@ -1,22 +1,22 @@
-//! Custody changes: open (book a WSO arrest), move, transfer, release and
-//! correct. Each validates everything first, then writes the hold, its sync
+//! Custody changes: open (book a WSO arrest), move and correct (transfer
+//! and release are in `closing`). Each validates everything first, then writes the hold, its sync
 //! event and its audit record in one transaction; a refusal writes nothing.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
-use serde_json::{json, Value};
+use rusqlite::{params, OptionalExtension};
 
 use super::booking::{refuse_duplicate, Vetted};
+use super::record::{custody_event, open_hold, record_incident};
 use super::views::HoldSummary;
 use super::Desk;
-use crate::audit::{self, Entry};
 use crate::auth::{Actor, Role};
+use crate::custody::duties::IncidentKind;
 use crate::custody::hold::{
-    code, free_text, not_before, not_in_future, person_name, NewHold, ReleaseReason, WarrantForm,
+    code, free_text, not_before, not_in_future, person_name, NewHold, WarrantForm,
 };
 use crate::error::{Error, Result, SqlContext};
-use crate::events::{self, NewEvent};
-use crate::time::{parse_date, parse_instant, stored, utc_text};
+use crate::time::{parse_date, parse_instant, utc_text};
+use crate::wire;
 
 /// Fields a supervisor may correct, as named in `hold.corrected` events.
 pub const CORRECTABLE_FIELDS: &[&str] = &[
@@ -45,31 +45,49 @@ impl Desk {
             zone,
             authority,
             deadline,
+            agreement,
         } = self.vet_booking(actor, input, now)?;
         let hold_id = uuid::Uuid::now_v7().to_string();
-        let body = json!({
-            "person": {
-                "family_name": h.family_name, "given_names": h.given_names,
-                "date_of_birth": h.date_of_birth.to_string(), "booking_number": h.booking_number,
-                "a_number": h.a_number,
+        let body = wire::HoldOpened {
+            person: wire::Person {
+                family_name: h.family_name.clone(),
+                given_names: h.given_names.clone(),
+                date_of_birth: h.date_of_birth.to_string(),
+                booking_number: h.booking_number.clone(),
+                a_number: h.a_number.clone(),
             },
-            "warrant": { "form": h.warrant_form.as_str(), "number": h.warrant_number },
-            "detainer_number": h.detainer_number,
-            "officer_credential": h.officer_credential,
-            "served_at": utc_text(h.served_at),
-            "zone_id": zone.id,
-            "location": h.location.map(|(lat, lon)| json!({ "lat_e7": lat, "lon_e7": lon })),
-            "authority": authority.as_str(),
-            "deadline_at": deadline.map(utc_text),
-        });
-        let (desk_id, facility_id) = (self.desk_id.clone(), self.facility.id.clone());
+            warrant: wire::Warrant {
+                form: h.warrant_form.as_str().into(),
+                number: h.warrant_number.clone(),
+            },
+            detainer_number: h.detainer_number.clone(),
+            officer_credential: h.officer_credential.clone(),
+            served_at: h.served_at,
+            zone_id: zone.id.clone(),
+            location: h
+                .location
+                .map(|(lat_e7, lon_e7)| wire::LocationE7 { lat_e7, lon_e7 }),
+            authority,
+            deadline_at: deadline,
+            criminal_release_at: Some(h.criminal_release_at),
+            criminal_release_basis: Some(h.criminal_release_basis),
+            ice_supervisor: Some(h.ice_supervisor.clone()),
+            language: h.language.clone(),
+            interpreter: h.interpreter.clone(),
+            interpreter_declined: h.interpreter_declined,
+            agreement: agreement.as_ref().map(wire::AgreementRef::from),
+        };
+        let ids = self.ids();
         let tx = self.write_tx("booking a hold")?;
         refuse_duplicate(&tx, &h)?;
         tx.execute(
             "INSERT INTO hold (hold_id, status, family_name, given_names, date_of_birth, booking_number, a_number,
                  warrant_form, warrant_number, detainer_number, officer_credential, served_at, zone_id, lat_e7, lon_e7,
-                 inside_perimeter, authority, deadline_at, last_event_at)
-             VALUES (?1, 'open', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15, ?16, ?11)",
+                 inside_perimeter, authority, deadline_at, last_event_at,
+                 criminal_release_at, criminal_release_basis, ice_supervisor, language, interpreter,
+                 interpreter_declined, agreement_id)
+             VALUES (?1, 'open', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15, ?16, ?11,
+                 ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
             params![
                 hold_id,
                 h.family_name,
@@ -87,20 +105,39 @@ impl Desk {
                 h.location.map(|p| p.1),
                 authority.as_str(),
                 deadline.map(utc_text),
+                utc_text(h.criminal_release_at),
+                h.criminal_release_basis.as_str(),
+                h.ice_supervisor,
+                h.language,
+                h.interpreter,
+                h.interpreter_declined,
+                agreement.as_ref().map(|a| a.id.as_str()),
             ],
         )
         .ctx("writing the hold")?;
         custody_event(
             &tx,
-            &desk_id,
-            &facility_id,
-            actor,
+            &ids,
+            &actor.username,
             &hold_id,
-            "hold.opened",
             h.served_at,
             now,
-            body,
+            &body,
         )?;
+        if let Some(gap) = h.late_gap_seconds {
+            // The hours before service were held with no authority: recorded
+            // with the booking, never hidden.
+            record_incident(
+                &tx,
+                &ids,
+                &actor.username,
+                &hold_id,
+                IncidentKind::HeldWithoutAuthority,
+                gap,
+                h.served_at,
+                now,
+            )?;
+        }
         tx.commit().ctx("committing the hold")?;
         self.hold(&hold_id, now)
     }
@@ -127,121 +164,22 @@ impl Desk {
             .clone();
         let at = parse_instant("at", at)?;
         not_in_future("at", at, now)?;
-        let (desk_id, facility_id) = (self.desk_id.clone(), self.facility.id.clone());
+        let ids = self.ids();
         let tx = self.write_tx("recording a move")?;
-        let last = open_hold_last_event(&tx, hold_id)?;
+        let last = open_hold(&tx, hold_id)?.last_event_at;
         not_before("at", at, last)?;
         tx.execute(
             "UPDATE hold SET zone_id = ?2, inside_perimeter = ?3, last_event_at = ?4 WHERE hold_id = ?1",
             params![hold_id, zone.id, zone.inside, utc_text(at)],
         )
         .ctx("moving the hold")?;
-        let body = json!({ "zone_id": zone.id, "inside_perimeter": zone.inside, "moved_at": utc_text(at) });
-        custody_event(
-            &tx,
-            &desk_id,
-            &facility_id,
-            actor,
-            hold_id,
-            "hold.moved",
-            at,
-            now,
-            body,
-        )?;
-        tx.commit().ctx("committing the move")?;
-        self.hold(hold_id, now)
-    }
-
-    /// ICE took custody: the hold closes as transferred.
-    pub fn transfer_hold(
-        &mut self,
-        actor: &Actor,
-        hold_id: &str,
-        at: &str,
-        ice_officer: &str,
-        now: DateTime<Utc>,
-    ) -> Result<HoldSummary> {
-        actor.require(Role::Deputy, "recording a transfer")?;
-        let ice_officer = person_name("ice_officer", ice_officer)?;
-        let at = parse_instant("at", at)?;
-        not_in_future("at", at, now)?;
-        let (desk_id, facility_id) = (self.desk_id.clone(), self.facility.id.clone());
-        let tx = self.write_tx("recording a transfer")?;
-        let last = open_hold_last_event(&tx, hold_id)?;
-        not_before("at", at, last)?;
-        tx.execute(
-            "UPDATE hold SET status = 'transferred', closed_at = ?2, ice_officer = ?3, last_event_at = ?2 WHERE hold_id = ?1",
-            params![hold_id, utc_text(at), ice_officer],
-        )
-        .ctx("closing the hold")?;
-        let body = json!({ "transferred_at": utc_text(at), "ice_officer": ice_officer });
-        custody_event(
-            &tx,
-            &desk_id,
-            &facility_id,
-            actor,
-            hold_id,
-            "hold.transferred",
-            at,
-            now,
-            body,
-        )?;
-        tx.commit().ctx("committing the transfer")?;
-        self.hold(hold_id, now)
-    }
-
-    /// The person was released; `other` needs a note.
-    pub fn release_hold(
-        &mut self,
-        actor: &Actor,
-        hold_id: &str,
-        at: &str,
-        reason: &str,
-        note: Option<&str>,
-        now: DateTime<Utc>,
-    ) -> Result<HoldSummary> {
-        actor.require(Role::Deputy, "recording a release")?;
-        let at = parse_instant("at", at)?;
-        not_in_future("at", at, now)?;
-        let reason = ReleaseReason::parse(reason.trim()).ok_or_else(|| {
-            Error::invalid(
-                "reason",
-                format!("must be one of {}", ReleaseReason::ALL.join(", ")),
-            )
-        })?;
-        let note = match note.filter(|n| !n.trim().is_empty()) {
-            Some(n) => Some(free_text("note", n, 1000)?),
-            None if reason == ReleaseReason::Other => {
-                return Err(Error::invalid(
-                    "note",
-                    "a note is required when the reason is 'other'",
-                ))
-            }
-            None => None,
+        let body = wire::HoldMoved {
+            zone_id: zone.id.clone(),
+            inside_perimeter: zone.inside,
+            moved_at: at,
         };
-        let (desk_id, facility_id) = (self.desk_id.clone(), self.facility.id.clone());
-        let tx = self.write_tx("recording a release")?;
-        let last = open_hold_last_event(&tx, hold_id)?;
-        not_before("at", at, last)?;
-        tx.execute(
-            "UPDATE hold SET status = 'released', closed_at = ?2, release_reason = ?3, release_note = ?4, last_event_at = ?2
-             WHERE hold_id = ?1",
-            params![hold_id, utc_text(at), reason.as_str(), note],
-        )
-        .ctx("closing the hold")?;
-        let body = json!({ "released_at": utc_text(at), "reason": reason.as_str(), "note": note });
-        custody_event(
-            &tx,
-            &desk_id,
-            &facility_id,
-            actor,
-            hold_id,
-            "hold.released",
-            at,
-            now,
-            body,
-        )?;
-        tx.commit().ctx("committing the release")?;
+        custody_event(&tx, &ids, &actor.username, hold_id, at, now, &body)?;
+        tx.commit().ctx("committing the move")?;
         self.hold(hold_id, now)
     }
 
@@ -307,7 +245,7 @@ impl Desk {
             }
         };
         let reason = free_text("reason", reason, 1000)?;
-        let (desk_id, facility_id) = (self.desk_id.clone(), self.facility.id.clone());
+        let ids = self.ids();
         let tx = self.write_tx("recording a correction")?;
         let old: Option<Option<String>> = tx
             .query_row(
@@ -332,86 +270,14 @@ impl Desk {
             params![hold_id, new_value],
         )
         .ctx("correcting the hold")?;
-        let body = json!({ "field": field, "old": old, "new": new_value, "reason": reason });
-        custody_event(
-            &tx,
-            &desk_id,
-            &facility_id,
-            actor,
-            hold_id,
-            "hold.corrected",
-            now,
-            now,
-            body,
-        )?;
+        let body = wire::HoldCorrected {
+            field: field.to_owned(),
+            old,
+            new: new_value,
+            reason,
+        };
+        custody_event(&tx, &ids, &actor.username, hold_id, now, now, &body)?;
         tx.commit().ctx("committing the correction")?;
         self.hold(hold_id, now)
     }
-}
-
-/// The hold must exist and be open; returns the time of its latest event.
-fn open_hold_last_event(tx: &Transaction<'_>, hold_id: &str) -> Result<DateTime<Utc>> {
-    let row: Option<(String, String)> = tx
-        .query_row(
-            "SELECT status, last_event_at FROM hold WHERE hold_id = ?1",
-            [hold_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .ctx("reading the hold")?;
-    let (status, last) = row.ok_or_else(|| Error::NotFound {
-        what: "hold",
-        id: hold_id.to_owned(),
-    })?;
-    if status != "open" {
-        return Err(Error::refused(
-            Some("hold_id"),
-            format!("hold {hold_id} is already closed ({status})"),
-        ));
-    }
-    stored(&last)
-}
-
-/// The sync event and the audit record of a custody change, in its transaction.
-#[allow(clippy::too_many_arguments)]
-fn custody_event(
-    tx: &Transaction<'_>,
-    desk_id: &str,
-    facility_id: &str,
-    actor: &Actor,
-    hold_id: &str,
-    kind: &str,
-    occurred_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-    body: Value,
-) -> Result<()> {
-    let envelope = events::append(
-        tx,
-        desk_id,
-        facility_id,
-        NewEvent {
-            hold_id,
-            kind,
-            occurred_at,
-            recorded_at: now,
-            recorded_by: &actor.username,
-            body,
-        },
-    )?;
-    // The audit record names the event's seq and hash: the two chains vouch
-    // for each other, so removing the newest event is caught too.
-    let seq = envelope["seq"].as_i64().unwrap_or_default();
-    let hash = envelope["hash"].as_str().unwrap_or_default();
-    audit::record(
-        tx,
-        desk_id,
-        now,
-        Entry {
-            actor: &actor.username,
-            action: kind,
-            target: Some(hold_id),
-            outcome: "success",
-            detail: Some(&format!("{}{seq} hash {hash}", audit::EVENT_REF)),
-        },
-    )
 }

@@ -4,10 +4,16 @@
 //! validation, roles, the custody change, its sync event and its audit
 //! record, all in one transaction.
 
+mod agreements;
 mod booking;
+mod closing;
+mod duties;
 mod complaints;
 mod holds;
+mod incidents;
+mod officers;
 mod people;
+mod record;
 mod views;
 
 use std::path::{Path, PathBuf};
@@ -26,8 +32,11 @@ use crate::time::utc_text;
 pub use booking::BookingPreview;
 pub use complaints::{Complaint, NewComplaint};
 pub use holds::CORRECTABLE_FIELDS;
+pub(crate) use duties::notice_by_sync;
+pub use incidents::IncidentRow;
+pub(crate) use officers::withdrawn_by_ice;
 pub use people::{SignedIn, UserRow};
-pub use views::{HoldDetail, HoldSummary};
+pub use views::{ClaimView, HoldDetail, HoldSummary, IncidentView};
 
 pub struct Desk {
     conn: Connection,
@@ -81,6 +90,7 @@ impl Desk {
             )
             .ctx("writing a zone")?;
         }
+        agreements::store(&tx, &facility)?;
         tx.execute(
             "INSERT INTO user (username, full_name, role, password_hash, created_at) VALUES (?1, ?1, 'admin', ?2, ?3)",
             params![admin, password_hash, utc_text(now)],
@@ -262,6 +272,7 @@ fn load_facility(conn: &Connection) -> Result<(Facility, String)> {
     let perimeter = serde_json::from_str(&perimeter).map_err(|_| Error::Database {
         message: "stored perimeter is malformed".into(),
     })?;
+    let (moa, agreements) = agreements::load(conn)?;
     let mut stmt = conn
         .prepare("SELECT id, name, inside FROM zone ORDER BY rowid")
         .ctx("reading zones")?;
@@ -285,6 +296,8 @@ fn load_facility(conn: &Connection) -> Result<(Facility, String)> {
             shift_hours,
             perimeter,
             zones,
+            moa,
+            agreements,
         },
         desk_id,
     ))

@@ -1,17 +1,16 @@
-//! Users of the desk and the officer roster: adding them, signing in
+//! Users of the desk: adding them, signing in
 //! (with lockout after repeated failures, AC-7) and changing passwords.
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::Desk;
 use crate::audit::{self, Entry};
 use crate::auth::{self, Actor, Role};
-use crate::custody::hold::{code, person_name};
-use crate::custody::officer::Officer;
+use crate::custody::hold::person_name;
 use crate::error::{Error, Result, SqlContext};
-use crate::time::{parse_date, utc_text};
+use crate::time::utc_text;
 
 /// Failed sign-ins allowed in [`LOCKOUT_WINDOW_MINUTES`] before the account locks.
 pub const LOCKOUT_ATTEMPTS: i64 = 5;
@@ -319,109 +318,5 @@ impl Desk {
             },
         )?;
         tx.commit().ctx("committing the unlock")
-    }
-
-    pub fn add_officer(
-        &mut self,
-        actor: &Actor,
-        credential: &str,
-        name: &str,
-        trained_on: &str,
-        expires_on: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Officer> {
-        actor.require(Role::Supervisor, "changing the officer roster")?;
-        let credential = code("credential", credential, 64)?;
-        let name = person_name("name", name)?;
-        let trained_on = parse_date("trained_on", trained_on)?;
-        let expires_on = parse_date("expires_on", expires_on)?;
-        if expires_on < trained_on {
-            return Err(Error::invalid("expires_on", "lies before trained_on"));
-        }
-        let desk_id = self.desk_id.clone();
-        let tx = self.write_tx("adding an officer")?;
-        let exists: bool = tx
-            .query_row(
-                "SELECT EXISTS(SELECT 1 FROM officer WHERE credential = ?1)",
-                [&credential],
-                |r| r.get(0),
-            )
-            .ctx("checking the credential")?;
-        if exists {
-            return Err(Error::refused(
-                Some("credential"),
-                format!("credential {credential} is already on the roster"),
-            ));
-        }
-        tx.execute(
-            "INSERT INTO officer (credential, name, trained_on, expires_on, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![credential, name, trained_on.to_string(), expires_on.to_string(), utc_text(now)],
-        )
-        .ctx("writing the officer")?;
-        audit::record(
-            &tx,
-            &desk_id,
-            now,
-            Entry {
-                actor: &actor.username,
-                action: "officer.add",
-                target: Some(&credential),
-                outcome: "success",
-                detail: Some(&format!("valid {trained_on} to {expires_on}")),
-            },
-        )?;
-        tx.commit().ctx("committing the officer")?;
-        Ok(Officer {
-            credential,
-            name,
-            trained_on,
-            expires_on,
-            active: true,
-        })
-    }
-
-    pub fn officers(&self) -> Result<Vec<Officer>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT credential, name, trained_on, expires_on, active FROM officer ORDER BY name, credential")
-            .ctx("reading the roster")?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, bool>(4)?,
-                ))
-            })
-            .ctx("reading the roster")?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (credential, name, trained, expires, active) = row.ctx("reading the roster")?;
-            let date = |s: &str| {
-                NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| Error::Database {
-                    message: format!("stored date '{s}' is malformed"),
-                })
-            };
-            out.push(Officer {
-                credential,
-                name,
-                trained_on: date(&trained)?,
-                expires_on: date(&expires)?,
-                active,
-            });
-        }
-        Ok(out)
-    }
-
-    pub fn officer(&self, credential: &str) -> Result<Officer> {
-        self.officers()?
-            .into_iter()
-            .find(|o| o.credential == credential)
-            .ok_or_else(|| Error::NotFound {
-                what: "officer credential",
-                id: credential.to_owned(),
-            })
     }
 }

@@ -10,10 +10,15 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::Desk;
-use crate::custody::clock::{action_required, urgency, ActionRequired, Authority, Urgency};
+use crate::custody::clock::{urgency, ActionRequired, Authority, Urgency};
+use crate::custody::duties::{
+    action_required, claim_due_at, notice_due_at, IncidentKind, NoticeMethod, OpenDuties,
+    ReleaseCause,
+};
+use crate::custody::service::{anchor, CriminalReleaseBasis, CRIMINAL_RELEASE_NOT_RECORDED};
 use crate::custody::HoldStatus;
 use crate::error::{Error, Result, SqlContext};
-use crate::time::{local_text, stored};
+use crate::time::{local_text, stored, utc_text};
 
 /// One hold as `hold list --json` prints it (cli.md), and as the board shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -39,6 +44,7 @@ pub struct HoldSummary {
     pub deadline_at: Option<String>,
     pub deadline_local: Option<String>,
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub remaining_seconds: Option<i64>,
     pub urgency: Option<Urgency>,
     pub action_required: Option<ActionRequired>,
@@ -49,6 +55,7 @@ pub struct HoldSummary {
     /// ICE scheduled the pickup after the deadline: the desk must warn.
     pub pickup_after_deadline: bool,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub held_seconds: i64,
     pub closed_at: Option<String>,
     pub closed_at_local: Option<String>,
@@ -56,13 +63,70 @@ pub struct HoldSummary {
     pub release_note: Option<String>,
     pub ice_officer: Option<String>,
     pub location: Option<Location>,
+    // agreement.md: the criminal release that anchors the clock, who directed
+    // the service, the duties after it, and what went wrong.
+    /// When local criminal custody ended; `served_at` for holds booked before it was recorded.
+    pub criminal_release_at: String,
+    pub criminal_release_local: String,
+    pub criminal_release_basis: Option<CriminalReleaseBasis>,
+    /// False for holds booked before the rule: see `criminal_release_note`.
+    pub criminal_release_recorded: bool,
+    /// "criminal release time not recorded" for such holds.
+    pub criminal_release_note: Option<&'static str>,
+    /// The clock's anchor: the earlier of service and criminal release.
+    pub anchor_at: String,
+    pub ice_supervisor: Option<String>,
+    pub language: Option<String>,
+    pub interpreter: Option<String>,
+    pub interpreter_declined: bool,
+    /// None under the 48 hours.
+    pub agreement_id: Option<String>,
+    pub ice_notified_at: Option<String>,
+    pub ice_notice_method: Option<NoticeMethod>,
+    pub ice_notified_to: Option<String>,
+    /// served_at + 15 min; None for holds booked before the duty was recorded.
+    pub notice_due_at: Option<String>,
+    pub claims: Vec<ClaimView>,
+    pub incidents: Vec<IncidentView>,
+    pub destination: Option<String>,
+    /// Why `action_required` is `release`.
+    pub release_required_because: Option<ReleaseCause>,
+}
+
+/// A claim of U.S. citizenship as recorded: the person's words only.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ClaimView {
+    pub claim_id: String,
+    pub at: String,
+    pub statement: String,
+    pub heard_by: String,
+    pub reported_at: Option<String>,
+    pub reported_method: Option<NoticeMethod>,
+    pub reported_to: Option<String>,
+    /// 60 minutes after the claim.
+    pub due_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct IncidentView {
+    pub incident_id: String,
+    pub kind: IncidentKind,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub seconds: i64,
+    pub at: String,
+    pub detail: String,
+    pub reviewed_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Location {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub lat_e7: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub lon_e7: i64,
 }
@@ -80,7 +144,8 @@ pub struct HoldDetail {
 pub(crate) const HOLD_COLUMNS: &str = "hold_id, status, family_name, given_names, date_of_birth, booking_number, a_number,
     warrant_form, warrant_number, detainer_number, officer_credential, served_at, zone_id, inside_perimeter, authority,
     deadline_at, closed_at, release_reason, release_note, ice_officer, ice_release_kind, custody_assumed_by, pickup_at,
-    lat_e7, lon_e7";
+    lat_e7, lon_e7, criminal_release_at, criminal_release_basis, ice_supervisor, language, interpreter,
+    interpreter_declined, agreement_id, ice_notified_at, ice_notice_method, ice_notified_to, destination";
 
 impl Desk {
     /// Open holds (and with `all`, closed ones) in the order every list uses.
@@ -167,12 +232,17 @@ fn query_holds<P: rusqlite::Params>(
     let mut rows = stmt.query(params).ctx("reading holds")?;
     let mut out = Vec::new();
     while let Some(row) = rows.next().ctx("reading holds")? {
-        out.push(summarise(row, desk, now)?);
+        out.push(summarise(conn, row, desk, now)?);
     }
     Ok(out)
 }
 
-fn summarise(r: &Row<'_>, desk: &Desk, now: DateTime<Utc>) -> Result<HoldSummary> {
+fn summarise(
+    conn: &Connection,
+    r: &Row<'_>,
+    desk: &Desk,
+    now: DateTime<Utc>,
+) -> Result<HoldSummary> {
     let get_s = |i: usize| r.get::<_, String>(i).ctx("reading a hold");
     let get_o = |i: usize| r.get::<_, Option<String>>(i).ctx("reading a hold");
     let tz = desk.facility.timezone;
@@ -187,12 +257,41 @@ fn summarise(r: &Row<'_>, desk: &Desk, now: DateTime<Utc>) -> Result<HoldSummary
     let open = status == HoldStatus::Open;
     let remaining = deadline.filter(|_| open).map(|d| (d - now).num_seconds());
     let urgency = remaining.map(urgency);
+    let hold_id = get_s(0)?;
+    let recorded_release = get_o(25)?.map(|t| stored(&t)).transpose()?;
+    let criminal_release = recorded_release.unwrap_or(served_at);
+    let agreement_id = get_o(31)?;
+    let notified = get_o(32)?.map(|t| stored(&t)).transpose()?;
+    // Holds booked before the notice duty was recorded owe no notice on the board.
+    let notice_due = recorded_release.map(|_| notice_due_at(served_at));
+    let claims = claims_of(conn, &hold_id)?;
+    let incidents = incidents_of(conn, &hold_id)?;
+    let today = now.with_timezone(&tz).date_naive();
+    let release_cause = if !open {
+        None
+    } else if urgency == Some(Urgency::Overdue) {
+        Some(ReleaseCause::Overdue)
+    } else if let Some(cause) = ice_release_kind
+        .as_deref()
+        .and_then(ReleaseCause::from_update)
+    {
+        Some(cause)
+    } else if agreement_id
+        .as_deref()
+        .and_then(|id| desk.facility.agreement(id))
+        .is_some_and(|a| a.expired_on(today))
+    {
+        Some(ReleaseCause::AgreementExpired)
+    } else {
+        None
+    };
     let action = if open {
-        action_required(
-            urgency == Some(Urgency::Overdue),
-            ice_release_kind.is_some(),
-            custody_assumed_by.is_some(),
-        )
+        action_required(&OpenDuties {
+            release: release_cause,
+            unreported_claim: claims.iter().any(|c| c.reported_at.is_none()),
+            notice_overdue: notified.is_none() && notice_due.is_some_and(|d| now >= d),
+            custody_assumed: custody_assumed_by.is_some(),
+        })
     } else {
         None
     };
@@ -205,7 +304,7 @@ fn summarise(r: &Row<'_>, desk: &Desk, now: DateTime<Utc>) -> Result<HoldSummary
     let lat: Option<i64> = r.get(23).ctx("reading a hold")?;
     let lon: Option<i64> = r.get(24).ctx("reading a hold")?;
     Ok(HoldSummary {
-        hold_id: get_s(0)?,
+        hold_id,
         status,
         family_name: get_s(2)?,
         given_names: get_s(3)?,
@@ -240,18 +339,116 @@ fn summarise(r: &Row<'_>, desk: &Desk, now: DateTime<Utc>) -> Result<HoldSummary
         location: lat
             .zip(lon)
             .map(|(lat_e7, lon_e7)| Location { lat_e7, lon_e7 }),
+        criminal_release_at: utc_text(criminal_release),
+        criminal_release_local: local_text(criminal_release, tz),
+        criminal_release_basis: get_o(26)?.as_deref().and_then(CriminalReleaseBasis::parse),
+        criminal_release_recorded: recorded_release.is_some(),
+        criminal_release_note: recorded_release
+            .is_none()
+            .then_some(CRIMINAL_RELEASE_NOT_RECORDED),
+        anchor_at: utc_text(anchor(served_at, criminal_release)),
+        ice_supervisor: get_o(27)?,
+        language: get_o(28)?,
+        interpreter: get_o(29)?,
+        interpreter_declined: r.get(30).ctx("reading a hold")?,
+        agreement_id,
+        ice_notified_at: notified.map(utc_text),
+        ice_notice_method: get_o(33)?.as_deref().and_then(NoticeMethod::parse),
+        ice_notified_to: get_o(34)?,
+        notice_due_at: notice_due.map(utc_text),
+        claims,
+        incidents,
+        destination: get_o(35)?,
+        release_required_because: release_cause,
     })
 }
 
+fn claims_of(conn: &Connection, hold_id: &str) -> Result<Vec<ClaimView>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT claim_id, claimed_at, statement, heard_by, reported_at, reported_method, reported_to
+             FROM claim WHERE hold_id = ?1 ORDER BY claimed_at, claim_id",
+        )
+        .ctx("reading claims")?;
+    let rows = stmt
+        .query_map([hold_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, Option<String>>(5)?,
+                r.get::<_, Option<String>>(6)?,
+            ))
+        })
+        .ctx("reading claims")?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (claim_id, at, statement, heard_by, reported_at, method, reported_to) =
+            row.ctx("reading claims")?;
+        let claimed = stored(&at)?;
+        out.push(ClaimView {
+            claim_id,
+            at,
+            statement,
+            heard_by,
+            reported_at,
+            reported_method: method.as_deref().and_then(NoticeMethod::parse),
+            reported_to,
+            due_at: utc_text(claim_due_at(claimed)),
+        });
+    }
+    Ok(out)
+}
+
+fn incidents_of(conn: &Connection, hold_id: &str) -> Result<Vec<IncidentView>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT incident_id, kind, seconds, at, detail, reviewed_at FROM incident
+             WHERE hold_id = ?1 ORDER BY at, incident_id",
+        )
+        .ctx("reading incidents")?;
+    let rows = stmt
+        .query_map([hold_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, Option<String>>(5)?,
+            ))
+        })
+        .ctx("reading incidents")?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (incident_id, kind, seconds, at, detail, reviewed_at) = row.ctx("reading incidents")?;
+        let kind = IncidentKind::parse(&kind).ok_or_else(|| Error::Database {
+            message: format!("stored incident kind '{kind}' is unknown"),
+        })?;
+        out.push(IncidentView {
+            incident_id,
+            kind,
+            seconds,
+            at,
+            detail,
+            reviewed_at,
+        });
+    }
+    Ok(out)
+}
+
 /// The order of every list (cli.md `hold list`): open before closed; among
-/// open holds, release needed first, then 48-hour holds by deadline, then
-/// IGSA holds longest held first; closed holds most recently closed first.
+/// open holds, release needed first, then holds with a deadline (48 hours or
+/// an agreement's limit) by deadline, then holds with none (an agreement
+/// without limit) longest held first; closed holds most recently closed first.
 pub fn board_order(a: &HoldSummary, b: &HoldSummary) -> Ordering {
     fn rank(h: &HoldSummary) -> u8 {
-        match (h.status, h.action_required, h.authority) {
+        match (h.status, h.action_required, &h.deadline_at) {
             (HoldStatus::Open, Some(ActionRequired::Release), _) => 0,
-            (HoldStatus::Open, _, Authority::Wso48h) => 1,
-            (HoldStatus::Open, _, Authority::Igsa) => 2,
+            (HoldStatus::Open, _, Some(_)) => 1,
+            (HoldStatus::Open, _, None) => 2,
             _ => 3,
         }
     }

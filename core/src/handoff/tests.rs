@@ -47,6 +47,7 @@ fn desk() -> Fixture {
         "Dep. Maria Lopez",
         "2026-01-01",
         "2027-12-31",
+        "2026-01-01",
         start,
     )
     .unwrap();
@@ -66,6 +67,9 @@ fn book(desk: &mut Desk, family: &str, booking: &str, ago: Duration) -> String {
         officer_credential: "WSO-1".into(),
         served_at: crate::time::utc_text(now() - ago),
         zone_id: "booking".into(),
+        criminal_release_at: crate::time::utc_text(now() - ago),
+        criminal_release_basis: "bond".into(),
+        ice_supervisor: "SDDO K. Patel".into(),
         ..NewHold::default()
     };
     desk.open_hold(&deputy, &input, now()).unwrap().hold_id
@@ -134,7 +138,15 @@ fn only_holds_closed_in_the_ending_shift_are_listed_with_their_outcome() {
         .unwrap();
     // 13 h ago is before a 12-hour shift began: the previous sheet showed it.
     f.desk
-        .transfer_hold(&deputy, &old, &at(13), "SDDO Patel", now())
+        .transfer_hold(
+            &deputy,
+            &old,
+            &at(13),
+            "SDDO Patel",
+            "Krome Service Processing Center",
+            None,
+            now(),
+        )
         .unwrap();
     let s = sheet(&f.desk, now(), &f.desk.actor("sgt.a").unwrap()).unwrap();
     assert_eq!(s.open_holds.len(), 1);
@@ -339,6 +351,7 @@ fn igsa_holds_show_time_held_and_no_deadline() {
         "Dep. Maria Lopez",
         "2026-01-01",
         "2027-12-31",
+        "2026-01-01",
         start,
     )
     .unwrap();
@@ -352,6 +365,9 @@ fn igsa_holds_show_time_held_and_no_deadline() {
         officer_credential: "WSO-1".into(),
         served_at: crate::time::utc_text(now() - Duration::hours(60)),
         zone_id: "booking".into(),
+        criminal_release_at: crate::time::utc_text(now() - Duration::hours(60)),
+        criminal_release_basis: "bond".into(),
+        ice_supervisor: "SDDO K. Patel".into(),
         ..NewHold::default()
     };
     desk.open_hold(&admin, &input, now()).unwrap();

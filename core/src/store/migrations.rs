@@ -11,7 +11,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0001_custody.sql"),
     include_str!("../../../migrations/0002_sync.sql"),
     include_str!("../../../migrations/0003_sync_warnings.sql"),
-    // 0004 (agreement) comes from the holds branch; the lead orders them at merge.
+    include_str!("../../../migrations/0004_agreement.sql"),
     include_str!("../../../migrations/0005_complaints.sql"),
 ];
 

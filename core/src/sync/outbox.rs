@@ -103,6 +103,10 @@ pub fn record_push(conn: &mut Connection, d: &PushDecision, now: DateTime<Utc>) 
             params![low, high, mark],
         )
         .ctx("marking events delivered or to resend")?;
+        // An acknowledged `hold.opened` is the notice to ICE (agreement.md s4).
+        if ack > previous {
+            crate::desk::notice_by_sync(&tx, previous, ack, now)?;
+        }
     }
     for r in &d.rejected {
         tx.execute(

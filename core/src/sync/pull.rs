@@ -26,6 +26,8 @@ pub const KNOWN_KINDS: &[&str] = &[
     "detainer_cancelled",
     "warrant_withdrawn",
     "custody_assumed",
+    "release_authorized",
+    "authorization_withdrawn",
 ];
 
 #[derive(Debug, Clone, Deserialize)]
@@ -132,7 +134,12 @@ fn apply_one(
         .is_some();
     let at = parse_instant("at", &u.at).ok();
     // A known kind whose details cannot be used is shown like an unknown one.
-    let usable = KNOWN_KINDS.contains(&u.kind.as_str()) && effect(u).is_some();
+    let usable = if u.kind == "authorization_withdrawn" {
+        // About the roster, not a hold: applied here, once, with the receipt below.
+        crate::desk::withdrawn_by_ice(tx, &u.update_id, &u.details)?
+    } else {
+        KNOWN_KINDS.contains(&u.kind.as_str()) && effect(u).is_some()
+    };
     if known_hold && usable && !superseded(tx, u, at)? {
         if let Some((column, value)) = effect(u) {
             let sql = format!("UPDATE hold SET {column} = ?2 WHERE hold_id = ?1");
@@ -185,7 +192,9 @@ fn effect(u: &Update) -> Option<(&'static str, String)> {
             let pickup = parse_instant("pickup_at", text("pickup_at")?).ok()?;
             Some(("pickup_at", utc_text(pickup)))
         }
-        "detainer_cancelled" | "warrant_withdrawn" => Some(("ice_release_kind", u.kind.clone())),
+        "detainer_cancelled" | "warrant_withdrawn" | "release_authorized" => {
+            Some(("ice_release_kind", u.kind.clone()))
+        }
         "custody_assumed" => Some((
             "custody_assumed_by",
             text("ice_officer")?.chars().take(200).collect(),
@@ -197,7 +206,10 @@ fn effect(u: &Update) -> Option<(&'static str, String)> {
 /// An older update of the same kind must not overwrite a newer one. The first
 /// release reason stays: either one means "release now".
 fn superseded(tx: &Transaction<'_>, u: &Update, at: Option<DateTime<Utc>>) -> Result<bool> {
-    if matches!(u.kind.as_str(), "detainer_cancelled" | "warrant_withdrawn") {
+    if matches!(
+        u.kind.as_str(),
+        "detainer_cancelled" | "warrant_withdrawn" | "release_authorized"
+    ) {
         let set: Option<String> = tx
             .query_row(
                 "SELECT ice_release_kind FROM hold WHERE hold_id = ?1",

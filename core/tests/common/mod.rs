@@ -113,6 +113,8 @@ impl TestDesk {
             "2020-01-01",
             "--expires-on",
             "2035-12-31",
+            "--authorized-on",
+            "2020-01-01",
             "--as",
             "sup",
         ])
@@ -166,12 +168,18 @@ impl TestDesk {
             ("--warrant-number", warrant.as_str()),
             ("--officer", "WSO-1"),
             ("--served-at", served_at),
+            // Served at the release from criminal custody, on bond.
+            ("--criminal-release-at", served_at),
+            ("--criminal-release-basis", "bond"),
+            ("--ice-supervisor", "SDDO K. Patel"),
             ("--zone", "booking"),
             ("--as", "dep"),
         ]
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
+        // A flag without a value (`--interpreter-declined`) is given as
+        // ("--flag", "") and printed alone.
         for pair in overrides.chunks(2) {
             let (k, v) = (
                 pair[0].to_string(),
@@ -185,7 +193,9 @@ impl TestDesk {
         let mut args = vec!["hold".to_string(), "open".to_string(), "--json".to_string()];
         for (k, v) in pairs {
             args.push(k);
-            args.push(v);
+            if !v.is_empty() || !FLAGS.contains(&args[args.len() - 1].as_str()) {
+                args.push(v);
+            }
         }
         args
     }
@@ -222,6 +232,9 @@ impl TestDesk {
         conn
     }
 }
+
+/// `hold open` options that take no value.
+const FLAGS: &[&str] = &["--interpreter-declined"];
 
 /// Now, truncated to whole seconds, as RFC 3339 UTC; `offset_s` added.
 pub fn now_plus(offset_s: i64) -> String {

@@ -95,13 +95,24 @@ pub fn transfer_hold(
     hold_id: String,
     at: String,
     ice_officer: String,
+    destination: String,
+    note: Option<String>,
 ) -> CmdResult<HoldSummary> {
     let actor = shell.actor()?;
     let now = now();
     let mut desk = shell.desk();
     let at = facility_time("at", &at, desk.facility().timezone, now).map_err(public)?;
-    desk.transfer_hold(&actor, &hold_id, &at, &ice_officer, now)
-        .map_err(public)
+    let note = note.filter(|n| !n.trim().is_empty());
+    desk.transfer_hold(
+        &actor,
+        &hold_id,
+        &at,
+        &ice_officer,
+        &destination,
+        note.as_deref(),
+        now,
+    )
+    .map_err(public)
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
@@ -142,5 +153,9 @@ fn with_facility_time(
     now: chrono::DateTime<chrono::Utc>,
 ) -> wso_core::Result<NewHold> {
     hold.served_at = facility_time("served_at", &hold.served_at, tz, now)?;
+    if !hold.criminal_release_at.trim().is_empty() {
+        hold.criminal_release_at =
+            facility_time("criminal_release_at", &hold.criminal_release_at, tz, now)?;
+    }
     Ok(hold)
 }

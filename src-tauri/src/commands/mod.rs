@@ -7,6 +7,7 @@
 
 pub mod clock;
 pub mod complaints;
+pub mod duties;
 pub mod handoff;
 pub mod holds;
 pub mod people;

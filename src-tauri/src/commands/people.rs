@@ -45,11 +45,20 @@ pub fn add_officer(
     name: String,
     trained_on: String,
     expires_on: String,
+    authorized_on: String,
 ) -> CmdResult<Officer> {
     let actor = shell.actor()?;
     shell
         .desk()
-        .add_officer(&actor, &credential, &name, &trained_on, &expires_on, now())
+        .add_officer(
+            &actor,
+            &credential,
+            &name,
+            &trained_on,
+            &expires_on,
+            &authorized_on,
+            now(),
+        )
         .map_err(public)
 }
 

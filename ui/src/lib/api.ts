@@ -28,6 +28,10 @@ import type { UserRow } from "./generated/UserRow";
 import type { Acknowledgement } from "./generated/Acknowledgement";
 import type { Vocabulary } from "./generated/Vocabulary";
 import type { Zone } from "./generated/Zone";
+import type { Agreement } from "./generated/Agreement";
+import type { Moa } from "./generated/Moa";
+import type { IncidentRow } from "./generated/IncidentRow";
+import type { ClaimView } from "./generated/ClaimView";
 import type { ReportView } from "./generated/ReportView";
 import type { Complaint } from "./generated/Complaint";
 import type { NewComplaint } from "./generated/NewComplaint";
@@ -35,7 +39,7 @@ import type { NewComplaint } from "./generated/NewComplaint";
 export type {
   Acknowledgement, ActionRequired, Actor, Authority, Board, BookingPreview, ConnectionCheck,
   EndpointSettings, Facility, HandoffSheet, HoldDetail, NewHold, Role, SavedSheet, SessionState,
-  SyncView, Urgency, UserRow, Vocabulary, Zone, ReportView, Complaint, NewComplaint,
+  SyncView, Urgency, UserRow, Vocabulary, Zone, ReportView, Complaint, NewComplaint, Agreement, IncidentRow, ClaimView, Moa,
 };
 export type Hold = HoldSummary;
 export type Officer = RosterRow;
@@ -101,15 +105,27 @@ export const api = {
   previewHold: (hold: NewHold) => call<BookingPreview>("preview_hold", { hold }),
   openHold: (hold: NewHold) => call<Hold>("open_hold", { hold }),
   moveHold: (hold_id: string, zone_id: string, at: string) => call<Hold>("move_hold", { hold_id, zone_id, at }),
-  transferHold: (hold_id: string, at: string, ice_officer: string) =>
-    call<Hold>("transfer_hold", { hold_id, at, ice_officer }),
+  transferHold: (hold_id: string, at: string, ice_officer: string, destination: string, note: string | null) =>
+    call<Hold>("transfer_hold", { hold_id, at, ice_officer, destination, note }),
+  notifyIce: (hold_id: string, method: string, to: string, at: string) =>
+    call<Hold>("notify_ice", { hold_id, method, to, at }),
+  recordClaim: (hold_id: string, at: string, statement: string) =>
+    call<ClaimView>("record_claim", { hold_id, at, statement }),
+  claimReported: (hold_id: string, claim_id: string, method: string, to: string, at: string) =>
+    call<Hold>("claim_reported", { hold_id, claim_id, method, to, at }),
+  placeUnderAgreement: (hold_id: string, agreement_id: string, at: string) =>
+    call<Hold>("place_under_agreement", { hold_id, agreement_id, at }),
+  incidents: (all = false) => call<IncidentRow[]>("incidents", { all }),
+  reviewIncident: (incident_id: string, note: string) => call<IncidentRow>("review_incident", { incident_id, note }),
+  withdrawOfficer: (credential: string, at: string, reason: string) =>
+    call<Officer>("withdraw_officer", { credential, at, reason }),
   releaseHold: (hold_id: string, at: string, reason: string, note: string | null) =>
     call<Hold>("release_hold", { hold_id, at, reason, note }),
   correctHold: (hold_id: string, field: string, value: string, reason: string) =>
     call<Hold>("correct_hold", { hold_id, field, value, reason }),
   officers: () => call<Officer[]>("officers"),
-  addOfficer: (credential: string, name: string, trained_on: string, expires_on: string) =>
-    call<Officer>("add_officer", { credential, name, trained_on, expires_on }),
+  addOfficer: (credential: string, name: string, trained_on: string, expires_on: string, authorized_on: string) =>
+    call<Officer>("add_officer", { credential, name, trained_on, expires_on, authorized_on }),
   users: () => call<UserRow[]>("users"),
   addUser: (username: string, full_name: string, role: Role, password: string) =>
     call<UserRow>("add_user", { username, full_name, role, password }),

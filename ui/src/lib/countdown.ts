@@ -70,6 +70,8 @@ export function urgencyText(
 /** CSS class for a row: from the backend's urgency, release-required overriding. */
 export function urgencyClass(hold: Pick<Hold, "urgency" | "action_required" | "authority">): string {
   if (hold.action_required === "release") return "u-release";
+  // Duties that cannot wait (report a claim, notify ICE): urgent colour, words say which.
+  if (hold.action_required === "report_claim" || hold.action_required === "notify_ice") return "u-urgent";
   if (hold.authority === "igsa" || hold.urgency === null) return "u-igsa";
   return `u-${hold.urgency}`;
 }

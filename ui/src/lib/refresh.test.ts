@@ -3,17 +3,8 @@ import type { Hold } from "./api";
 import { anyCrossed, pollDue, releaseCount } from "./refresh";
 import { vocabulary as v } from "./test-vocabulary";
 
-function hold(remaining: number | null, action: Hold["action_required"] = null): Hold {
-  return {
-    hold_id: `h${remaining}`, status: "open", family_name: "A", given_names: "B", date_of_birth: "1990-01-01",
-    booking_number: "B1", a_number: null, warrant_form: "I-200", warrant_number: "W1", detainer_number: null,
-    officer_credential: "C", zone_id: "booking", zone_name: "Booking", inside_perimeter: true,
-    authority: remaining === null ? "igsa" : "wso_48h", served_at: "", served_at_local: "",
-    deadline_at: null, deadline_local: null, remaining_seconds: remaining,
-    urgency: remaining === null ? null : "normal", action_required: action, ice_release_kind: null,
-    pickup_at: null, pickup_after_deadline: false, held_seconds: 0, closed_at: null, closed_at_local: null,
-    release_reason: null, release_note: null, ice_officer: null, custody_assumed_by: null, location: null,
-  };
+function hold(remaining: number | null, action: Hold["action_required"] = null): Pick<Hold, "remaining_seconds" | "action_required"> {
+  return { remaining_seconds: remaining, action_required: action };
 }
 
 describe("anyCrossed", () => {

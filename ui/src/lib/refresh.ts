@@ -9,7 +9,7 @@ export const POLL_MS = 30_000;
 
 /** Any open hold whose countdown crossed a threshold between two ticks. */
 export function anyCrossed(
-  v: Vocabulary, holds: Hold[], fetchedAtMs: number, prevMs: number, nowMs: number,
+  v: Vocabulary, holds: Pick<Hold, "remaining_seconds">[], fetchedAtMs: number, prevMs: number, nowMs: number,
 ): boolean {
   const before = elapsedSeconds(fetchedAtMs, prevMs);
   const after = elapsedSeconds(fetchedAtMs, nowMs);
@@ -26,6 +26,6 @@ export function pollDue(fetchedAtMs: number, nowMs: number): boolean {
 }
 
 /** How many holds need release now (the board's headline); order is core's. */
-export function releaseCount(holds: Hold[]): number {
+export function releaseCount(holds: Pick<Hold, "action_required">[]): number {
   return holds.filter((h) => h.action_required === "release").length;
 }

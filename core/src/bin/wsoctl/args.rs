@@ -55,6 +55,8 @@ pub enum Command {
     Hold(HoldCommand),
     #[command(subcommand)]
     Audit(AuditCommand),
+    #[command(subcommand)]
+    Incident(IncidentCommand),
     /// Deliver the outbox to the ICE endpoint and pull ICE updates
     Sync(crate::sync::SyncArgs),
     /// Print the shift handoff sheet to a PDF, or acknowledge a handoff
@@ -98,14 +100,40 @@ pub enum OfficerCommand {
         trained_on: String,
         #[arg(long, value_name = "DATE")]
         expires_on: String,
+        /// Date of the authorization letter and ICE Form 70-006
+        #[arg(long, value_name = "DATE")]
+        authorized_on: String,
     },
     List,
+    /// Record ICE's written withdrawal of an officer's authorization
+    Withdraw {
+        credential: String,
+        #[arg(long, value_name = "TIME")]
+        at: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand)]
 pub enum AuditCommand {
     /// Check both hash chains (sync events and the local audit log)
     Verify,
+}
+
+#[derive(Subcommand)]
+pub enum IncidentCommand {
+    /// Incidents, unreviewed first (supervisors)
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// Review an incident with a note (supervisors)
+    Review {
+        incident_id: String,
+        #[arg(long)]
+        note: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -136,6 +164,49 @@ pub enum HoldCommand {
         at: String,
         #[arg(long, value_name = "NAME")]
         ice_officer: String,
+        /// The ICE office or detention facility the person was taken to
+        #[arg(long, value_name = "NAME")]
+        destination: String,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Record the notice to ICE of the service (when sync could not deliver it)
+    Notify {
+        hold_id: String,
+        #[arg(long, value_enum)]
+        method: MethodArg,
+        #[arg(long, value_name = "NAME")]
+        to: String,
+        #[arg(long, value_name = "TIME")]
+        at: String,
+    },
+    /// Record a claim of U.S. citizenship, in the person's words
+    Claim {
+        hold_id: String,
+        #[arg(long, value_name = "TIME")]
+        at: String,
+        #[arg(long, value_name = "TEXT")]
+        statement: String,
+    },
+    /// Record that a claim was reported to ICE
+    ClaimReported {
+        hold_id: String,
+        #[arg(long, value_name = "CLAIM_ID")]
+        claim: String,
+        #[arg(long, value_enum)]
+        method: MethodArg,
+        #[arg(long, value_name = "NAME")]
+        to: String,
+        #[arg(long, value_name = "TIME")]
+        at: String,
+    },
+    /// Place an open hold under one of the facility's agreements (supervisors)
+    Agreement {
+        hold_id: String,
+        #[arg(long, value_name = "AGREEMENT_ID")]
+        agreement: String,
+        #[arg(long, value_name = "TIME")]
+        at: String,
     },
     Release {
         hold_id: String,
@@ -185,6 +256,24 @@ pub struct OpenArgs {
     pub lat: Option<f64>,
     #[arg(long, value_name = "DEG", allow_hyphen_values = true)]
     pub lon: Option<f64>,
+    /// When local criminal custody ended (or ends)
+    #[arg(long, value_name = "TIME")]
+    pub criminal_release_at: String,
+    #[arg(long, value_enum)]
+    pub criminal_release_basis: BasisArg,
+    /// The ICE officer supervising or directing the service (name or badge)
+    #[arg(long, value_name = "NAME")]
+    pub ice_supervisor: String,
+    /// The language the person understands
+    #[arg(long, value_name = "LANG")]
+    pub language: Option<String>,
+    #[arg(long, value_name = "NAME", conflicts_with = "interpreter_declined")]
+    pub interpreter: Option<String>,
+    #[arg(long)]
+    pub interpreter_declined: bool,
+    /// Book under this agreement of the facility instead of the 48 hours
+    #[arg(long, value_name = "AGREEMENT_ID")]
+    pub agreement: Option<String>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -221,24 +310,42 @@ impl FormArg {
     }
 }
 
+/// Release reasons (agreement.md s5); core's `ReleaseReason` parses the name.
 #[derive(Clone, Copy, ValueEnum)]
 #[value(rename_all = "snake_case")]
 pub enum ReasonArg {
     DeadlineReached,
     DetainerCancelled,
     WarrantWithdrawn,
+    IceAuthorizedRelease,
+    CourtOrder,
+    ReturnedToCriminalCustody,
+    IdentityOrWarrantDefect,
+    AuthorityLapsed,
+    Other,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum BasisArg {
+    Bond,
+    Dismissed,
+    SentenceComplete,
     CourtOrder,
     Other,
 }
 
-impl ReasonArg {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReasonArg::DeadlineReached => "deadline_reached",
-            ReasonArg::DetainerCancelled => "detainer_cancelled",
-            ReasonArg::WarrantWithdrawn => "warrant_withdrawn",
-            ReasonArg::CourtOrder => "court_order",
-            ReasonArg::Other => "other",
-        }
-    }
+#[derive(Clone, Copy, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum MethodArg {
+    Phone,
+    Email,
+    Other,
+}
+
+/// The value's name as typed: core parses it (one list of words, in core).
+pub fn value_name<V: ValueEnum>(v: V) -> String {
+    v.to_possible_value()
+        .map(|p| p.get_name().to_owned())
+        .unwrap_or_default()
 }

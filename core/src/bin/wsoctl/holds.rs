@@ -3,7 +3,7 @@
 use wso_core::custody::NewHold;
 use wso_core::desk::HoldSummary;
 
-use crate::args::HoldCommand;
+use crate::args::{value_name, HoldCommand, IncidentCommand};
 use crate::{clock_now, output, CliResult, Context};
 
 pub fn run(ctx: &Context, cmd: HoldCommand) -> CliResult {
@@ -25,6 +25,13 @@ pub fn run(ctx: &Context, cmd: HoldCommand) -> CliResult {
                 zone_id: a.zone,
                 lat: a.lat,
                 lon: a.lon,
+                criminal_release_at: a.criminal_release_at,
+                criminal_release_basis: value_name(a.criminal_release_basis),
+                ice_supervisor: a.ice_supervisor,
+                language: a.language,
+                interpreter: a.interpreter,
+                interpreter_declined: a.interpreter_declined,
+                agreement_id: a.agreement,
             };
             let hold = desk.open_hold(&actor, &input, clock_now())?;
             output::print(ctx, &hold, &line(&hold));
@@ -64,10 +71,77 @@ pub fn run(ctx: &Context, cmd: HoldCommand) -> CliResult {
             hold_id,
             at,
             ice_officer,
+            destination,
+            note,
         } => {
             let mut desk = ctx.open()?;
             let actor = ctx.actor(&desk)?;
-            let hold = desk.transfer_hold(&actor, &hold_id, &at, &ice_officer, clock_now())?;
+            let hold = desk.transfer_hold(
+                &actor,
+                &hold_id,
+                &at,
+                &ice_officer,
+                &destination,
+                note.as_deref(),
+                clock_now(),
+            )?;
+            output::print(ctx, &hold, &line(&hold));
+        }
+        HoldCommand::Notify {
+            hold_id,
+            method,
+            to,
+            at,
+        } => {
+            let mut desk = ctx.open()?;
+            let actor = ctx.actor(&desk)?;
+            let hold =
+                desk.notify_ice(&actor, &hold_id, &value_name(method), &to, &at, clock_now())?;
+            output::print(ctx, &hold, &line(&hold));
+        }
+        HoldCommand::Claim {
+            hold_id,
+            at,
+            statement,
+        } => {
+            let mut desk = ctx.open()?;
+            let actor = ctx.actor(&desk)?;
+            let claim = desk.record_claim(&actor, &hold_id, &at, &statement, clock_now())?;
+            let text = format!(
+                "claim {} recorded; report it to ICE by {}",
+                claim.claim_id, claim.due_at
+            );
+            output::print(ctx, &claim, &text);
+        }
+        HoldCommand::ClaimReported {
+            hold_id,
+            claim,
+            method,
+            to,
+            at,
+        } => {
+            let mut desk = ctx.open()?;
+            let actor = ctx.actor(&desk)?;
+            let hold = desk.claim_reported(
+                &actor,
+                &hold_id,
+                &claim,
+                &value_name(method),
+                &to,
+                &at,
+                clock_now(),
+            )?;
+            output::print(ctx, &hold, &line(&hold));
+        }
+        HoldCommand::Agreement {
+            hold_id,
+            agreement,
+            at,
+        } => {
+            let mut desk = ctx.open()?;
+            let actor = ctx.actor(&desk)?;
+            let hold =
+                desk.place_under_agreement(&actor, &hold_id, &agreement, &at, clock_now())?;
             output::print(ctx, &hold, &line(&hold));
         }
         HoldCommand::Release {
@@ -82,7 +156,7 @@ pub fn run(ctx: &Context, cmd: HoldCommand) -> CliResult {
                 &actor,
                 &hold_id,
                 &at,
-                reason.as_str(),
+                &value_name(reason),
                 note.as_deref(),
                 clock_now(),
             )?;
@@ -108,15 +182,19 @@ fn line(h: &HoldSummary) -> String {
     let clock = match (h.status.as_str(), &h.deadline_local, h.remaining_seconds) {
         ("open", Some(deadline), Some(r)) => {
             let state = match h.action_required {
-                Some(wso_core::custody::ActionRequired::Release) => "RELEASE REQUIRED".to_owned(),
-                _ => h
+                Some(action) => action.label().to_owned(),
+                None => h
                     .urgency
                     .map(|u| u.as_str().to_uppercase())
                     .unwrap_or_default(),
             };
             format!("deadline {deadline}  {}  {state}", hms(r))
         }
-        ("open", None, _) => format!("IGSA, held {}", hms(h.held_seconds)),
+        ("open", None, _) => format!(
+            "under agreement {}, no limit, held {}",
+            h.agreement_id.as_deref().unwrap_or("igsa"),
+            hms(h.held_seconds)
+        ),
         (status, _, _) => format!("{status} {}", h.closed_at_local.as_deref().unwrap_or("")),
     };
     let perimeter = if h.inside_perimeter {
@@ -134,4 +212,44 @@ fn hms(seconds: i64) -> String {
     let sign = if seconds < 0 { "-" } else { "" };
     let s = seconds.abs();
     format!("{sign}{:02}:{:02}:{:02}", s / 3600, s % 3600 / 60, s % 60)
+}
+
+/// `wsoctl incident ...` (supervisors).
+pub fn incidents(ctx: &Context, cmd: IncidentCommand) -> CliResult {
+    match cmd {
+        IncidentCommand::List { all } => {
+            let desk = ctx.open()?;
+            let actor = ctx.actor(&desk)?;
+            let rows = desk.incidents(&actor, all, clock_now())?;
+            let text = if rows.is_empty() {
+                "no incidents".to_owned()
+            } else {
+                rows.iter()
+                    .map(|i| {
+                        format!(
+                            "{}  hold {}  {}  {}{}",
+                            i.incident_id,
+                            i.hold_id,
+                            i.kind.label(),
+                            i.detail,
+                            if i.reviewed_at.is_some() {
+                                "  (reviewed)"
+                            } else {
+                                ""
+                            }
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            output::print(ctx, &rows, &text);
+        }
+        IncidentCommand::Review { incident_id, note } => {
+            let mut desk = ctx.open()?;
+            let actor = ctx.actor(&desk)?;
+            let row = desk.review_incident(&actor, &incident_id, &note, clock_now())?;
+            output::print(ctx, &row, &format!("incident {} reviewed", row.incident_id));
+        }
+    }
+    Ok(())
 }

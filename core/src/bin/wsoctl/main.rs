@@ -190,6 +190,7 @@ fn run(cli: Cli) -> CliResult {
             name,
             trained_on,
             expires_on,
+            authorized_on,
         }) => {
             let mut desk = ctx.open()?;
             let actor = ctx.actor(&desk)?;
@@ -199,6 +200,7 @@ fn run(cli: Cli) -> CliResult {
                 &name,
                 &trained_on,
                 &expires_on,
+                &authorized_on,
                 clock_now(),
             )?;
             output::print(
@@ -217,11 +219,17 @@ fn run(cli: Cli) -> CliResult {
                 .iter()
                 .map(|o| {
                     format!(
-                        "{}  {}  {} to {}{}",
+                        "{}  {}  {} to {}  authorized {}{}{}",
                         o.credential,
                         o.name,
                         o.trained_on,
                         o.expires_on,
+                        o.authorized_on
+                            .map(|d| d.to_string())
+                            .unwrap_or_else(|| o.authorization_note.unwrap_or_default().into()),
+                        o.withdrawn_at
+                            .map(|w| format!("  WITHDRAWN {}", wso_core::time::utc_text(w)))
+                            .unwrap_or_default(),
                         if o.active { "" } else { "  (inactive)" }
                     )
                 })
@@ -229,6 +237,21 @@ fn run(cli: Cli) -> CliResult {
                 .join("\n");
             output::print(&ctx, &officers, &text);
         }
+        Command::Officer(OfficerCommand::Withdraw {
+            credential,
+            at,
+            reason,
+        }) => {
+            let mut desk = ctx.open()?;
+            let actor = ctx.actor(&desk)?;
+            let o = desk.withdraw_officer(&actor, &credential, &at, &reason, clock_now())?;
+            output::print(
+                &ctx,
+                &o,
+                &format!("authorization of {} withdrawn", o.credential),
+            );
+        }
+        Command::Incident(cmd) => holds::incidents(&ctx, cmd)?,
         Command::Hold(cmd) => holds::run(&ctx, cmd)?,
         Command::Handoff(a) => handoff::run(&ctx, a)?,
         Command::Complaint(cmd) => complaints::run(&ctx, cmd)?,

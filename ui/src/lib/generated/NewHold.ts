@@ -3,4 +3,17 @@
 /**
  * A booking as typed (CLI options or the booking form), before validation.
  */
-export type NewHold = { family_name: string, given_names: string, date_of_birth: string, booking_number: string, a_number: string | null, warrant_form: string, warrant_number: string, detainer_number: string | null, officer_credential: string, served_at: string, zone_id: string, lat: number | null, lon: number | null, };
+export type NewHold = { family_name: string, given_names: string, date_of_birth: string, booking_number: string, a_number: string | null, warrant_form: string, warrant_number: string, detainer_number: string | null, officer_credential: string, served_at: string, zone_id: string, lat: number | null, lon: number | null, 
+/**
+ * When local criminal custody ended (or ends); RFC 3339.
+ */
+criminal_release_at: string, criminal_release_basis: string, 
+/**
+ * The ICE officer supervising or directing the service (name or badge).
+ */
+ice_supervisor: string, language: string | null, interpreter: string | null, interpreter_declined: boolean, 
+/**
+ * Book under this agreement instead of the 48 hours (the facility's
+ * standing IGSA when none is named).
+ */
+agreement_id: string | null, };
