@@ -84,6 +84,9 @@ describe("urgency display", () => {
     expect(urgencyText(v, h("warning", null))).toBe("WARNING: under 4 h");
     expect(urgencyText(v, h("normal", null))).toBe("On time");
   });
+  it("puts a duty other than release first, and still says how near the deadline is", () => {
+    expect(urgencyText(v, h("normal", "report_claim"))).toBe("REPORT CLAIM · On time");
+  });
   it("marks IGSA holds, which have no deadline", () => {
     expect(urgencyText(v, h(null, null, "igsa"))).toBe("IGSA");
     expect(urgencyClass({ urgency: null, action_required: null, authority: "igsa" })).toBe("u-igsa");

@@ -62,9 +62,10 @@ export function localTimeText(rfc3339: string | null): string {
 export function urgencyText(
   v: Vocabulary, hold: Pick<Hold, "urgency" | "action_required" | "authority">,
 ): string {
-  if (hold.action_required !== null) return labelOf(v.action_required, hold.action_required);
-  if (hold.urgency !== null) return labelOf(v.urgencies, hold.urgency);
-  return labelOf(v.authorities, hold.authority);
+  // Release says it all; any other duty comes first, then how near the deadline is.
+  if (hold.action_required === "release") return labelOf(v.action_required, "release");
+  const where = hold.urgency !== null ? labelOf(v.urgencies, hold.urgency) : labelOf(v.authorities, hold.authority);
+  return hold.action_required !== null ? `${labelOf(v.action_required, hold.action_required)} · ${where}` : where;
 }
 
 /** CSS class for a row: from the backend's urgency, release-required overriding. */
