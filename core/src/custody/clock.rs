@@ -91,9 +91,9 @@ impl Urgency {
     pub fn label(self) -> &'static str {
         match self {
             Urgency::Normal => "On time",
-            Urgency::Notice => "NOTICE: under 12 h",
-            Urgency::Warning => "WARNING: under 4 h",
-            Urgency::Urgent => "URGENT: under 1 h",
+            Urgency::Notice => "NOTICE <12 h",
+            Urgency::Warning => "WARNING <4 h",
+            Urgency::Urgent => "URGENT <1 h",
             Urgency::Overdue => "OVERDUE",
         }
     }

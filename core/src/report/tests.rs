@@ -411,6 +411,10 @@ fn authorizations_ending_within_sixty_days_are_listed_soonest_first() {
         trained_on: d("2020-01-01"),
         expires_on: d(expires),
         active,
+        authorized_on: None,
+        withdrawn_at: None,
+        withdrawn_reason: None,
+        authorization_note: None,
     };
     let today = d("2026-12-01");
     let list = authorizations_ending(

@@ -81,7 +81,7 @@ describe("urgency display", () => {
     expect(new Set(words).size).toBe(5);
   });
   it("uses the words the handoff sheet prints (core's one label), not a copy", () => {
-    expect(urgencyText(v, h("warning", null))).toBe("WARNING: under 4 h");
+    expect(urgencyText(v, h("warning", null))).toBe("WARNING <4 h");
     expect(urgencyText(v, h("normal", null))).toBe("On time");
   });
   it("puts a duty other than release first, and still says how near the deadline is", () => {
