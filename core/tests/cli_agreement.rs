@@ -512,6 +512,8 @@ fn notice_claims_and_the_order_of_actions() {
     assert_eq!(claim["heard_by"], "dep");
     let now = at("2026-11-20T10:30:00Z");
     assert_eq!(now["action_required"], "report_claim");
+    // Past the deadline, release outranks the unreported claim.
+    assert_eq!(at("2026-11-22T10:00:00Z")["action_required"], "release");
     assert_eq!(now["claims"][0]["statement"], "I was born in El Paso");
     assert_eq!(now["claims"][0]["reported_at"], Value::Null);
     // Refusals that write nothing.

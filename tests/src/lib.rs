@@ -268,7 +268,9 @@ impl DeskFixture {
     }
 
     pub fn open_holds(&mut self, n: usize) -> Vec<String> {
-        let served = wso_core::time::utc_text(Utc::now() - chrono::Duration::hours(1));
+        // Served five minutes ago: the sync acknowledging `hold.opened` is the
+        // notice to ICE, in time, so no `notice_late` incident joins the outbox.
+        let served = wso_core::time::utc_text(Utc::now() - chrono::Duration::minutes(5));
         (0..n)
             .map(|_| {
                 self.opened += 1;

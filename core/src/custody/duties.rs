@@ -327,11 +327,8 @@ mod tests {
             assert_eq!(UpdateKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(hours_minutes(21_600), "6:00");
-        assert_eq!(
-            IncidentKind::HeldWithoutAuthority
-                .detail(21_600)
-                .contains("6:00"),
-            true
-        );
+        assert!(IncidentKind::HeldWithoutAuthority
+            .detail(21_600)
+            .contains("6:00"));
     }
 }

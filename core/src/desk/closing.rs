@@ -4,9 +4,9 @@
 //! the same transaction.
 
 use chrono::{DateTime, Utc};
-use rusqlite::params;
+use rusqlite::{params, Transaction};
 
-use super::record::{custody_event, open_hold, record_incident, OpenHold};
+use super::record::{custody_event, open_hold, record_incident, Ids, OpenHold};
 use super::views::HoldSummary;
 use super::Desk;
 use crate::auth::{Actor, Role};
@@ -52,19 +52,7 @@ impl Desk {
             destination: Some(destination),
             note,
         };
-        custody_event(&tx, &ids, &actor.username, hold_id, at, now, &body)?;
-        if let Some(seconds) = over {
-            record_incident(
-                &tx,
-                &ids,
-                &actor.username,
-                hold_id,
-                IncidentKind::OverDeadline,
-                seconds,
-                at,
-                now,
-            )?;
-        }
+        closing_event(&tx, &ids, &actor.username, hold_id, at, now, &body, over)?;
         tx.commit().ctx("committing the transfer")?;
         self.hold(hold_id, now)
     }
@@ -112,22 +100,38 @@ impl Desk {
             reason,
             note,
         };
-        custody_event(&tx, &ids, &actor.username, hold_id, at, now, &body)?;
-        if let Some(seconds) = over {
-            record_incident(
-                &tx,
-                &ids,
-                &actor.username,
-                hold_id,
-                IncidentKind::OverDeadline,
-                seconds,
-                at,
-                now,
-            )?;
-        }
+        closing_event(&tx, &ids, &actor.username, hold_id, at, now, &body, over)?;
         tx.commit().ctx("committing the release")?;
         self.hold(hold_id, now)
     }
+}
+
+/// The closing event and, after the deadline, its `over_deadline` incident.
+#[allow(clippy::too_many_arguments)]
+fn closing_event<B: wire::EventBody>(
+    tx: &Transaction<'_>,
+    ids: &Ids,
+    by: &str,
+    hold_id: &str,
+    at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    body: &B,
+    over_seconds: Option<i64>,
+) -> Result<()> {
+    custody_event(tx, ids, by, hold_id, at, now, body)?;
+    if let Some(seconds) = over_seconds {
+        record_incident(
+            tx,
+            ids,
+            by,
+            hold_id,
+            IncidentKind::OverDeadline,
+            seconds,
+            at,
+            now,
+        )?;
+    }
+    Ok(())
 }
 
 fn optional_note(note: Option<&str>) -> Result<Option<String>> {

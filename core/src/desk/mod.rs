@@ -9,6 +9,7 @@ mod booking;
 mod closing;
 mod duties;
 mod complaints;
+mod duty_views;
 mod holds;
 mod incidents;
 mod officers;

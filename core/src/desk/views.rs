@@ -9,11 +9,12 @@ use rusqlite::{Connection, Row};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::duty_views::{claims_of, incidents_of};
+pub use super::duty_views::{ClaimView, IncidentView};
 use super::Desk;
 use crate::custody::clock::{urgency, ActionRequired, Authority, Urgency};
 use crate::custody::duties::{
-    action_required, claim_due_at, notice_due_at, IncidentKind, NoticeMethod, OpenDuties,
-    ReleaseCause,
+    action_required, notice_due_at, NoticeMethod, OpenDuties, ReleaseCause,
 };
 use crate::custody::service::{anchor, CriminalReleaseBasis, CRIMINAL_RELEASE_NOT_RECORDED};
 use crate::custody::HoldStatus;
@@ -55,7 +56,6 @@ pub struct HoldSummary {
     /// ICE scheduled the pickup after the deadline: the desk must warn.
     pub pickup_after_deadline: bool,
     #[cfg_attr(feature = "ts", ts(type = "number"))]
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub held_seconds: i64,
     pub closed_at: Option<String>,
     pub closed_at_local: Option<String>,
@@ -93,40 +93,11 @@ pub struct HoldSummary {
     pub release_required_because: Option<ReleaseCause>,
 }
 
-/// A claim of U.S. citizenship as recorded: the person's words only.
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct ClaimView {
-    pub claim_id: String,
-    pub at: String,
-    pub statement: String,
-    pub heard_by: String,
-    pub reported_at: Option<String>,
-    pub reported_method: Option<NoticeMethod>,
-    pub reported_to: Option<String>,
-    /// 60 minutes after the claim.
-    pub due_at: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct IncidentView {
-    pub incident_id: String,
-    pub kind: IncidentKind,
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
-    pub seconds: i64,
-    pub at: String,
-    pub detail: String,
-    pub reviewed_at: Option<String>,
-}
-
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Location {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub lat_e7: i64,
-    #[cfg_attr(feature = "ts", ts(type = "number"))]
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub lon_e7: i64,
 }
@@ -361,82 +332,6 @@ fn summarise(
         destination: get_o(35)?,
         release_required_because: release_cause,
     })
-}
-
-fn claims_of(conn: &Connection, hold_id: &str) -> Result<Vec<ClaimView>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT claim_id, claimed_at, statement, heard_by, reported_at, reported_method, reported_to
-             FROM claim WHERE hold_id = ?1 ORDER BY claimed_at, claim_id",
-        )
-        .ctx("reading claims")?;
-    let rows = stmt
-        .query_map([hold_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, Option<String>>(6)?,
-            ))
-        })
-        .ctx("reading claims")?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (claim_id, at, statement, heard_by, reported_at, method, reported_to) =
-            row.ctx("reading claims")?;
-        let claimed = stored(&at)?;
-        out.push(ClaimView {
-            claim_id,
-            at,
-            statement,
-            heard_by,
-            reported_at,
-            reported_method: method.as_deref().and_then(NoticeMethod::parse),
-            reported_to,
-            due_at: utc_text(claim_due_at(claimed)),
-        });
-    }
-    Ok(out)
-}
-
-fn incidents_of(conn: &Connection, hold_id: &str) -> Result<Vec<IncidentView>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT incident_id, kind, seconds, at, detail, reviewed_at FROM incident
-             WHERE hold_id = ?1 ORDER BY at, incident_id",
-        )
-        .ctx("reading incidents")?;
-    let rows = stmt
-        .query_map([hold_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
-            ))
-        })
-        .ctx("reading incidents")?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (incident_id, kind, seconds, at, detail, reviewed_at) = row.ctx("reading incidents")?;
-        let kind = IncidentKind::parse(&kind).ok_or_else(|| Error::Database {
-            message: format!("stored incident kind '{kind}' is unknown"),
-        })?;
-        out.push(IncidentView {
-            incident_id,
-            kind,
-            seconds,
-            at,
-            detail,
-            reviewed_at,
-        });
-    }
-    Ok(out)
 }
 
 /// The order of every list (cli.md `hold list`): open before closed; among

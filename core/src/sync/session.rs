@@ -199,11 +199,9 @@ impl<'a> Session<'a> {
             }
             outbox::record_push(self.desk.conn_mut(), &decision, now)?;
             match decision.next {
-                Next::Done => {
-                    self.attempt = 0;
-                    return Ok(RoundEnd::Complete);
-                }
-                Next::Continue | Next::Shrink { .. } => self.attempt = 0,
+                // Done looks at the outbox again: recording the acknowledgement
+                // may itself write events (a late notice's incident).
+                Next::Done | Next::Continue | Next::Shrink { .. } => self.attempt = 0,
                 Next::Retry { wait, why } => {
                     self.attempt = self.attempt.saturating_add(1);
                     return Ok(RoundEnd::Retry { wait, why });

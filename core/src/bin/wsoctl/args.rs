@@ -52,7 +52,7 @@ pub enum Command {
     #[command(subcommand)]
     Officer(OfficerCommand),
     #[command(subcommand)]
-    Hold(HoldCommand),
+    Hold(Box<HoldCommand>),
     #[command(subcommand)]
     Audit(AuditCommand),
     #[command(subcommand)]
@@ -139,7 +139,7 @@ pub enum IncidentCommand {
 #[derive(Subcommand)]
 pub enum HoldCommand {
     /// Book a WSO arrest
-    Open(OpenArgs),
+    Open(Box<OpenArgs>),
     List {
         #[arg(long)]
         all: bool,

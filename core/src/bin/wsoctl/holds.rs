@@ -9,6 +9,7 @@ use crate::{clock_now, output, CliResult, Context};
 pub fn run(ctx: &Context, cmd: HoldCommand) -> CliResult {
     match cmd {
         HoldCommand::Open(a) => {
+            let a = *a;
             let mut desk = ctx.open()?;
             let actor = ctx.actor(&desk)?;
             let input = NewHold {

@@ -252,7 +252,7 @@ fn run(cli: Cli) -> CliResult {
             );
         }
         Command::Incident(cmd) => holds::incidents(&ctx, cmd)?,
-        Command::Hold(cmd) => holds::run(&ctx, cmd)?,
+        Command::Hold(cmd) => holds::run(&ctx, *cmd)?,
         Command::Handoff(a) => handoff::run(&ctx, a)?,
         Command::Complaint(cmd) => complaints::run(&ctx, cmd)?,
         Command::Report(a) => report::run(&ctx, a)?,
