@@ -11,7 +11,9 @@ use serde::Serialize;
 use crate::auth::Role;
 use crate::custody::agreement::AgreementKind;
 use crate::custody::clock::{Authority, Urgency};
-use crate::custody::duties::{ActionRequired, IncidentKind, NoticeMethod, ReleaseCause, UpdateKind};
+use crate::custody::duties::{
+    ActionRequired, IncidentKind, NoticeMethod, ReleaseCause, UpdateKind,
+};
 use crate::custody::hold::{HoldStatus, ReleaseReason, WarrantForm};
 use crate::custody::officer::EXPIRY_WARNING_DAYS;
 use crate::custody::service::CriminalReleaseBasis;
@@ -135,10 +137,14 @@ pub fn vocabulary() -> Vocabulary {
             .iter()
             .map(|&a| term(a, Authority::label))
             .collect(),
-        hold_statuses: [HoldStatus::Open, HoldStatus::Transferred, HoldStatus::Released]
-            .iter()
-            .map(|&s| term(s, HoldStatus::label))
-            .collect(),
+        hold_statuses: [
+            HoldStatus::Open,
+            HoldStatus::Transferred,
+            HoldStatus::Released,
+        ]
+        .iter()
+        .map(|&s| term(s, HoldStatus::label))
+        .collect(),
         warrant_forms: WarrantForm::ALL
             .iter()
             .map(|&w| term(w, WarrantForm::label))
@@ -188,7 +194,10 @@ mod tests {
     #[test]
     fn every_known_update_kind_and_correctable_field_has_words() {
         for k in KNOWN_KINDS {
-            assert!(UpdateKind::parse(k).is_some(), "update kind {k} has no label");
+            assert!(
+                UpdateKind::parse(k).is_some(),
+                "update kind {k} has no label"
+            );
         }
         for f in CORRECTABLE_FIELDS {
             assert!(
@@ -209,7 +218,11 @@ mod tests {
         assert_eq!(v.correctable_fields.len(), CORRECTABLE_FIELDS.len());
         let labels: std::collections::HashSet<&str> =
             v.urgencies.iter().map(|u| u.label.as_str()).collect();
-        assert_eq!(labels.len(), v.urgencies.len(), "two urgencies read the same");
+        assert_eq!(
+            labels.len(),
+            v.urgencies.len(),
+            "two urgencies read the same"
+        );
     }
 
     /// The thresholds the window refetches at are the ones `urgency()` uses:

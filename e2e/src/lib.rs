@@ -196,7 +196,8 @@ impl Window {
     /// ICE officer (agreement.md s1, s3), released at `released_at` (facility
     /// wall clock, as typed) on bond.
     pub async fn fill_criminal_release(&self, released_at: &str) -> Result<()> {
-        self.fill("Released from criminal custody at", released_at).await?;
+        self.fill("Released from criminal custody at", released_at)
+            .await?;
         self.choose("Basis", "bond").await?;
         self.fill("Supervising ICE officer", "SDDO K. Patel").await
     }

@@ -51,7 +51,8 @@ async fn a_late_service_shows_the_gap_and_the_incident_before_saving() -> Result
         let late = w.wait_text(".late", "3 h 00 min").await?;
         assert!(late.contains("no authority"), "{late}");
         // The incident saving will record, in core's words for its kind.
-        w.wait_text(".incident-preview", "Held without authority").await?;
+        w.wait_text(".incident-preview", "Held without authority")
+            .await?;
         // The 48 hours count from the release, not from the service.
         let expected = desk.deadline_text(released);
         w.wait_text(".deadline-preview", &expected).await?;
@@ -59,17 +60,26 @@ async fn a_late_service_shows_the_gap_and_the_incident_before_saving() -> Result
             w.screenshot(&out.join("late-service.png")).await?;
         }
         assert!(
-            !desk.open_booking_numbers()?.contains(&"E2E-LATE-1".to_owned()),
+            !desk
+                .open_booking_numbers()?
+                .contains(&"E2E-LATE-1".to_owned()),
             "saved before confirming"
         );
         w.click("Confirm booking").await?;
-        w.wait_text("tr[data-booking='E2E-LATE-1']", &expected).await?;
+        w.wait_text("tr[data-booking='E2E-LATE-1']", &expected)
+            .await?;
         // The incident was written with the booking, and supervisors see it.
         w.click("Incidents").await?;
         let text = w
-            .wait_text("section[aria-labelledby='incidents-title'] tbody", "Held without authority")
+            .wait_text(
+                "section[aria-labelledby='incidents-title'] tbody",
+                "Held without authority",
+            )
             .await?;
-        assert!(text.contains("03:00:00"), "the gap in the incident row: {text}");
+        assert!(
+            text.contains("03:00:00"),
+            "the gap in the incident row: {text}"
+        );
         w.stop().await
     })
     .await
@@ -86,13 +96,17 @@ async fn a_citizenship_claim_shows_report_claim_with_its_countdown() -> Result<(
         w.click(&format!("{}, Test", hold.family_name)).await?;
         w.wait_text("h1#detail-title", &hold.booking_number).await?;
         w.click("Record citizenship claim").await?;
-        w.fill("What the person said, in their words", "I was born in Ohio").await?;
+        w.fill("What the person said, in their words", "I was born in Ohio")
+            .await?;
         w.click("Save claim").await?;
         // Due 60 minutes after the claim (made now): a countdown under an hour.
         let due = w.wait_text(".claim-due", "REPORT CLAIM").await?;
         assert!(due.contains(":") && due.contains("left"), "{due}");
         let left = due.split(": ").nth(1).unwrap_or_default();
-        assert!(left.starts_with("00:5") || left.starts_with("01:00"), "about an hour left: {due}");
+        assert!(
+            left.starts_with("00:5") || left.starts_with("01:00"),
+            "about an hour left: {due}"
+        );
         // The board says so too, in words, before anything else but release.
         w.click("Back to board").await?;
         w.wait_text("tr[data-booking='E2E-CLAIM-1'] td.status", "REPORT CLAIM")
@@ -110,13 +124,20 @@ async fn the_report_screen_saves_a_pdf() -> Result<()> {
         desk.book("E2E-REP-1", "Oyelaran", 3)?;
         let pdf = desk.dir.path().join("report.pdf");
         let pdf_text = pdf.to_string_lossy().into_owned();
-        let w = Window::start_with_env(&desk.db, &desk.key_file, &[("WSO_TEST_SAVE_PATH", &pdf_text)])
-            .await?;
+        let w = Window::start_with_env(
+            &desk.db,
+            &desk.key_file,
+            &[("WSO_TEST_SAVE_PATH", &pdf_text)],
+        )
+        .await?;
         w.sign_in(SUPERVISOR.0, SUPERVISOR.1).await?;
         w.click("Reports").await?;
         w.click("Show report").await?;
         let services = w.wait_text("tr[data-key='services'] td.total", "").await?;
-        assert!(services.trim().parse::<u32>().is_ok_and(|n| n >= 1), "services: {services}");
+        assert!(
+            services.trim().parse::<u32>().is_ok_and(|n| n >= 1),
+            "services: {services}"
+        );
         if let Some(out) = screenshots() {
             w.screenshot(&out.join("report.png")).await?;
         }

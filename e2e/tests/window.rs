@@ -57,7 +57,10 @@ async fn board_shows_a_hold_from_the_database() -> Result<()> {
             "urgency in words, not only colour: {text}"
         );
         // Booked offline 3 h ago with no notice to ICE: the duty shows first.
-        assert!(text.contains("NOTIFY ICE"), "action_required in words: {text}");
+        assert!(
+            text.contains("NOTIFY ICE"),
+            "action_required in words: {text}"
+        );
         w.stop().await
     })
     .await

@@ -7,8 +7,8 @@
 mod agreements;
 mod booking;
 mod closing;
-mod duties;
 mod complaints;
+mod duties;
 mod duty_views;
 mod holds;
 mod incidents;
@@ -32,8 +32,8 @@ use crate::time::utc_text;
 
 pub use booking::BookingPreview;
 pub use complaints::{Complaint, NewComplaint};
-pub use holds::CORRECTABLE_FIELDS;
 pub(crate) use duties::notice_by_sync;
+pub use holds::CORRECTABLE_FIELDS;
 pub use incidents::IncidentRow;
 pub(crate) use officers::withdrawn_by_ice;
 pub use people::{SignedIn, UserRow};

@@ -24,9 +24,13 @@ pub fn add_complaint(shell: State<'_, Shell>, complaint: NewComplaint) -> CmdRes
     let now = now();
     let mut desk = shell.desk();
     let mut complaint = complaint;
-    complaint.received_at =
-        facility_time("received_at", &complaint.received_at, desk.facility().timezone, now)
-            .map_err(public)?;
+    complaint.received_at = facility_time(
+        "received_at",
+        &complaint.received_at,
+        desk.facility().timezone,
+        now,
+    )
+    .map_err(public)?;
     desk.add_complaint(&actor, &complaint, now).map_err(public)
 }
 

@@ -38,7 +38,11 @@ const TEST_SAVE_PATH: &str = "WSO_TEST_SAVE_PATH";
 /// The system save dialog for a PDF, starting in the user's home folder with
 /// `suggested` as the name; `None` when the user cancelled. Shared by every
 /// "Save as PDF" of the window (handoff sheet, oversight report).
-pub async fn ask_save_path(window: &WebviewWindow, title: &str, suggested: String) -> Option<PathBuf> {
+pub async fn ask_save_path(
+    window: &WebviewWindow,
+    title: &str,
+    suggested: String,
+) -> Option<PathBuf> {
     if let Some(p) = std::env::var_os(TEST_SAVE_PATH).filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(p));
     }

@@ -101,7 +101,10 @@ pub async fn save_report_pdf(
     let paper = self::paper(&paper)?;
     // Ask core first, so a refused user or a bad period never sees a dialog.
     let draft = report_now(&shell, &actor, &from, &to)?;
-    let suggested = format!("oversight-report-{}-{}-{}.pdf", draft.facility_id, draft.from, draft.to);
+    let suggested = format!(
+        "oversight-report-{}-{}-{}.pdf",
+        draft.facility_id, draft.from, draft.to
+    );
     let Some(path) = ask_save_path(&window, "Save the oversight report", suggested).await else {
         return Ok(None);
     };
