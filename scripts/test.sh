@@ -10,14 +10,24 @@ section() { printf '\n==================== %s ====================\n' "$*"; }
 section "Set-up"
 scripts/setup.sh
 
-section "UI: build and unit tests (vitest)"
-(cd ui && npm run build && npx vitest run)
+section "UI: type check (svelte-check), build and unit tests (vitest)"
+(cd ui && npm run check && npm run build && npx vitest run)
 
 section "Rust: workspace tests (no display needed)"
 # One package selection for every cargo call below, so dependencies are built
 # once with one feature set (a different -p/--exclude would rebuild them).
 # The window tests are #[ignore]d here: they need Xvfb and run below.
 cargo test --workspace
+
+section "Generated TypeScript types match the Rust types"
+# `cargo test` above ran src-tauri's export_bindings, which rewrites
+# ui/src/lib/generated/ from the Rust types; what is committed must be that.
+git diff --exit-code -- ui/src/lib/generated
+if [ -n "$(git status --porcelain -- ui/src/lib/generated)" ]; then
+  git status --porcelain -- ui/src/lib/generated
+  echo "ui/src/lib/generated/ has files that are not committed: run cargo test -p wso-desk --lib export_bindings and commit" >&2
+  exit 1
+fi
 
 section "Rust: build the desktop app"
 cargo build --workspace --all-targets

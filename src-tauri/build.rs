@@ -34,6 +34,19 @@ const COMMANDS: &[&str] = &[
     "acknowledge_handoff",
     "clock_status",
     "acknowledge_clock_jump",
+    "vocabulary",
+    "complaints",
+    "add_complaint",
+    "complaint_reported",
+    "oversight_report",
+    "save_report_pdf",
+    "notify_ice",
+    "record_claim",
+    "claim_reported",
+    "place_under_agreement",
+    "incidents",
+    "review_incident",
+    "withdraw_officer",
 ];
 
 fn main() {

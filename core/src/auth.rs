@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Role {
     Deputy,
     Supervisor,
@@ -38,10 +39,19 @@ impl Role {
             Role::Admin => "admin",
         }
     }
+    pub const ALL: [Role; 3] = [Role::Deputy, Role::Supervisor, Role::Admin];
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Deputy => "Deputy",
+            Role::Supervisor => "Supervisor",
+            Role::Admin => "Admin",
+        }
+    }
 }
 
 /// The signed-in user on whose behalf an action runs.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Actor {
     pub username: String,
     pub full_name: String,

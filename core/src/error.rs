@@ -145,6 +145,7 @@ impl SessionProblem {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PublicError {
     pub code: &'static str,
     pub field: Option<String>,

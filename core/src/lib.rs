@@ -17,6 +17,7 @@ pub mod report;
 pub mod store;
 pub mod sync;
 pub mod time;
+pub mod vocabulary;
 pub mod wire;
 
 pub use desk::Desk;

@@ -96,7 +96,8 @@ fn handoff_sheet_lists_open_holds_in_deadline_order_with_closed_ones_sync_and_na
         "RELEASE REQUIRED",
         "URGENT",
         "NOTICE",
-        "NORMAL",
+        // Urgency words are core's labels, the same as the board's.
+        "On time",
         "DUE NEXT SHIFT",
         "OUTSIDE PERIMETER",
         "Courthouse annex",

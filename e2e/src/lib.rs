@@ -192,6 +192,16 @@ impl Window {
         Ok(())
     }
 
+    /// The booking form's fields of the criminal release and the supervising
+    /// ICE officer (agreement.md s1, s3), released at `released_at` (facility
+    /// wall clock, as typed) on bond.
+    pub async fn fill_criminal_release(&self, released_at: &str) -> Result<()> {
+        self.fill("Released from criminal custody at", released_at)
+            .await?;
+        self.choose("Basis", "bond").await?;
+        self.fill("Supervising ICE officer", "SDDO K. Patel").await
+    }
+
     /// Pick the option whose value is `value` in the select labelled `label`.
     pub async fn choose(&self, label: &str, value: &str) -> Result<()> {
         self.field(label).await?.select_by_value(value).await?;

@@ -56,6 +56,11 @@ async fn board_shows_a_hold_from_the_database() -> Result<()> {
             text.contains("On time"),
             "urgency in words, not only colour: {text}"
         );
+        // Booked offline 3 h ago with no notice to ICE: the duty shows first.
+        assert!(
+            text.contains("NOTIFY ICE"),
+            "action_required in words: {text}"
+        );
         w.stop().await
     })
     .await
@@ -93,6 +98,7 @@ async fn booking_a_hold_shows_it_on_the_board_with_its_deadline() -> Result<()> 
         w.fill("Warrant number", "W-2026-9001").await?;
         w.choose("Serving officer", OFFICER).await?;
         w.fill("Served at", &typed).await?;
+        w.fill_criminal_release(&typed).await?;
         w.choose("Zone", "housing-a").await?;
         w.click("Book hold").await?;
         // The confirmation shows the deadline core computed, before anything is saved.
@@ -133,6 +139,7 @@ async fn refused_bookings_show_the_error_at_the_field_and_store_nothing() -> Res
         w.fill("Warrant number", "W-2026-9002").await?;
         w.choose("Serving officer", OFFICER).await?;
         w.fill("Served at", &typed).await?;
+        w.fill_criminal_release(&typed).await?;
         w.choose("Zone", "booking").await?;
         // A point in the Gulf of Mexico, well outside the jail's perimeter polygon.
         w.fill("Latitude", "27.7000").await?;

@@ -30,8 +30,10 @@ pub struct ClockWarning(Mutex<Option<ClockJump>>);
 
 /// What the window's banner shows.
 #[derive(Debug, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ClockJumpView {
     /// + the clock moved ahead, - back.
+    #[cfg_attr(test, ts(type = "number"))]
     pub jump_seconds: i64,
     pub from_local: String,
     pub to_local: String,

@@ -2,6 +2,7 @@
 //! only when asked, `--demo`), keeps the signed-in session, exposes thin commands over
 //! `wso_core` to the window, and sends deadline notifications.
 
+pub mod bindings;
 pub mod clock;
 pub mod commands;
 pub mod notify;
@@ -93,6 +94,19 @@ pub fn run() {
             commands::handoff::acknowledge_handoff,
             commands::clock::clock_status,
             commands::clock::acknowledge_clock_jump,
+            commands::vocabulary::vocabulary,
+            commands::complaints::complaints,
+            commands::complaints::add_complaint,
+            commands::complaints::complaint_reported,
+            commands::report::oversight_report,
+            commands::report::save_report_pdf,
+            commands::duties::notify_ice,
+            commands::duties::record_claim,
+            commands::duties::claim_reported,
+            commands::duties::place_under_agreement,
+            commands::duties::incidents,
+            commands::duties::review_incident,
+            commands::duties::withdraw_officer,
         ])
         .setup(|app| {
             notify::spawn(app.handle().clone());

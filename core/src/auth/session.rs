@@ -18,6 +18,7 @@ pub const REAUTH_HOURS: i64 = 12;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum SessionState {
     Active,
     /// Idle too long: the screen is locked; the same user's password unlocks it.

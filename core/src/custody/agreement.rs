@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum AgreementKind {
     Igsa,
     UsmsIga,
@@ -44,8 +45,11 @@ impl AgreementKind {
 /// The MOA itself. `effective_on = None`: a facility file from before `[moa]`,
 /// read as in force with its dates "not recorded".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Moa {
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub effective_on: Option<NaiveDate>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub terminated_at: Option<DateTime<Utc>>,
 }
 
@@ -76,11 +80,14 @@ impl Moa {
 
 /// An agreement under which the jail may hold beyond the 48 hours.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Agreement {
     pub id: String,
     pub kind: AgreementKind,
     pub number: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub effective_on: Option<NaiveDate>,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub expires_on: Option<NaiveDate>,
     /// None: no limit under this agreement.
     pub hold_limit_hours: Option<u32>,

@@ -16,6 +16,7 @@ const URGENT_SECONDS: i64 = 3600;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Authority {
     /// Held under WSO authority: ICE must take custody within 48 hours.
     #[serde(rename = "wso_48h")]
@@ -29,6 +30,12 @@ impl Authority {
         match self {
             Authority::Wso48h => "wso_48h",
             Authority::Igsa => "igsa",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Authority::Wso48h => "WSO, 48 hours",
+            Authority::Igsa => "IGSA",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -51,6 +58,7 @@ pub fn deadline_for(served_at: DateTime<Utc>, authority: Authority) -> Option<Da
 /// How close an open 48-hour hold is to its deadline (domain.md's table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Urgency {
     Normal,
     Notice,
@@ -67,6 +75,39 @@ impl Urgency {
             Urgency::Warning => "warning",
             Urgency::Urgent => "urgent",
             Urgency::Overdue => "overdue",
+        }
+    }
+
+    pub const ALL: [Urgency; 5] = [
+        Urgency::Normal,
+        Urgency::Notice,
+        Urgency::Warning,
+        Urgency::Urgent,
+        Urgency::Overdue,
+    ];
+
+    /// The words beside the colour, on the board and on the handoff sheet
+    /// alike: the severity and what it means in hours.
+    pub fn label(self) -> &'static str {
+        match self {
+            Urgency::Normal => "On time",
+            Urgency::Notice => "NOTICE <12 h",
+            Urgency::Warning => "WARNING <4 h",
+            Urgency::Urgent => "URGENT <1 h",
+            Urgency::Overdue => "OVERDUE",
+        }
+    }
+
+    /// Remaining seconds at or below which this urgency applies (`None` for
+    /// `Normal`, which has no lower edge): the UI refetches when a countdown
+    /// crosses one, because only core decides the urgency.
+    pub fn from_remaining_seconds(self) -> Option<i64> {
+        match self {
+            Urgency::Normal => None,
+            Urgency::Notice => Some(NOTICE_SECONDS),
+            Urgency::Warning => Some(WARNING_SECONDS),
+            Urgency::Urgent => Some(URGENT_SECONDS),
+            Urgency::Overdue => Some(0),
         }
     }
 }

@@ -22,6 +22,7 @@ pub fn claim_due_at(claimed_at: DateTime<Utc>) -> DateTime<Utc> {
 /// How ICE was told. `sync`: the endpoint acknowledged the hold's `hold.opened`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum NoticeMethod {
     Sync,
     Phone,
@@ -62,6 +63,7 @@ impl NoticeMethod {
 /// Something the MOA forbids happened (agreement.md s6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum IncidentKind {
     HeldWithoutAuthority,
     OverDeadline,
@@ -120,6 +122,7 @@ pub fn hours_minutes(seconds: i64) -> String {
 /// ICE update kinds (sync-protocol.md "Pull ICE updates" and v1.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum UpdateKind {
     TransferScheduled,
     DetainerCancelled,
@@ -173,6 +176,7 @@ impl UpdateKind {
 /// What a deputy must do about an open hold now, most pressing first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ActionRequired {
     /// Release now: overdue, ICE said so, or the agreement it is held under expired.
     Release,
@@ -212,6 +216,7 @@ impl ActionRequired {
 /// Why an open hold needs release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ReleaseCause {
     Overdue,
     DetainerCancelled,

@@ -10,13 +10,16 @@ use crate::error::{Error, Result};
 use crate::time::{parse_date, parse_instant};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Facility {
     pub id: String,
     pub name: String,
     #[serde(serialize_with = "tz_name")]
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub timezone: Tz,
     pub igsa: bool,
     pub shift_hours: u32,
+    #[cfg_attr(feature = "ts", ts(type = "Array<[number, number]>"))]
     pub perimeter: Vec<PointE7>,
     pub zones: Vec<Zone>,
     pub moa: Moa,
@@ -25,6 +28,7 @@ pub struct Facility {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Zone {
     pub id: String,
     pub name: String,

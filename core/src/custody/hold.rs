@@ -13,6 +13,7 @@ use crate::time::{parse_date, parse_instant};
 pub const CLOCK_SLACK_SECONDS: i64 = 120;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum WarrantForm {
     #[serde(rename = "I-200")]
     I200,
@@ -34,10 +35,18 @@ impl WarrantForm {
             WarrantForm::I205 => "I-205",
         }
     }
+    pub const ALL: [WarrantForm; 2] = [WarrantForm::I200, WarrantForm::I205];
+    pub fn label(self) -> &'static str {
+        match self {
+            WarrantForm::I200 => "I-200 (Warrant for Arrest of Alien)",
+            WarrantForm::I205 => "I-205 (Warrant of Removal/Deportation)",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum HoldStatus {
     Open,
     Transferred,
@@ -50,6 +59,13 @@ impl HoldStatus {
             HoldStatus::Open => "open",
             HoldStatus::Transferred => "transferred",
             HoldStatus::Released => "released",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            HoldStatus::Open => "Open",
+            HoldStatus::Transferred => "Transferred to ICE",
+            HoldStatus::Released => "Released",
         }
     }
     pub fn parse(s: &str) -> Option<Self> {
@@ -65,6 +81,7 @@ impl HoldStatus {
 /// Why a hold was released (agreement.md s5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ReleaseReason {
     DeadlineReached,
     DetainerCancelled,
@@ -129,6 +146,7 @@ impl ReleaseReason {
 
 /// A booking as typed (CLI options or the booking form), before validation.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewHold {
     pub family_name: String,
     pub given_names: String,

@@ -15,7 +15,6 @@ pub mod officer;
 pub mod perimeter;
 pub mod service;
 pub mod text;
-pub mod words;
 
 pub use agreement::{Agreement, AgreementKind, Moa};
 pub use clock::{

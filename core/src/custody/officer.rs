@@ -14,16 +14,24 @@ use crate::time::utc_text;
 /// Shown for officers added before the authorization date was recorded.
 pub const AUTHORIZATION_NOT_RECORDED: &str = "authorization date not recorded";
 
+/// Days before expiry at which the roster highlights a credential.
+pub const EXPIRY_WARNING_DAYS: i64 = 30;
+
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Officer {
     pub credential: String,
     pub name: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub trained_on: NaiveDate,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub expires_on: NaiveDate,
     pub active: bool,
     /// None: an officer from before this rule ([`AUTHORIZATION_NOT_RECORDED`]).
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub authorized_on: Option<NaiveDate>,
     #[serde(serialize_with = "crate::wire::utc_z::serialize_opt")]
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub withdrawn_at: Option<DateTime<Utc>>,
     pub withdrawn_reason: Option<String>,
     /// The words the roster shows when `authorized_on` is not recorded.

@@ -19,6 +19,7 @@ pub const CRIMINAL_RELEASE_NOT_RECORDED: &str = "criminal release time not recor
 /// Why local criminal custody ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum CriminalReleaseBasis {
     Bond,
     Dismissed,

@@ -171,6 +171,7 @@ pub(super) struct Vetted {
 /// earlier of service and criminal release), the deadline from it, and for a
 /// late service the gap and the incident that saving will record.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct BookingPreview {
     pub served_at: String,
     pub served_at_local: String,
@@ -187,6 +188,7 @@ pub struct BookingPreview {
     pub deadline_at: Option<String>,
     pub deadline_local: Option<String>,
     /// Seconds held with no authority (served more than 5 minutes after release).
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub gap_seconds: Option<i64>,
     /// The incident saving will record (`held_without_authority`), if any.
     pub incident: Option<IncidentKind>,

@@ -17,6 +17,7 @@ use crate::time::{local_text, parse_instant, stored, utc_text};
 
 /// A complaint as typed on the Complaints screen or on the command line.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NewComplaint {
     pub received_at: String,
     #[serde(default)]
@@ -30,8 +31,10 @@ pub struct NewComplaint {
 
 /// One complaint as every list shows it (`complaint list --json`, cli.md).
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Complaint {
     pub complaint_id: String,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub received_at: DateTime<Utc>,
     pub received_local: String,
     /// The officer's credential, when the complaint is about a participating officer.
@@ -40,8 +43,10 @@ pub struct Complaint {
     pub about_staff: Option<String>,
     pub summary: String,
     pub hold_id: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub due_at: DateTime<Utc>,
     pub due_local: String,
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub reported_at: Option<DateTime<Utc>>,
     pub reported_local: Option<String>,
     pub reported_to: Option<String>,
@@ -50,6 +55,7 @@ pub struct Complaint {
     /// Not reported and already past due at `now`.
     pub overdue: bool,
     /// Seconds until due at `now` (negative when overdue); null once reported.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub remaining_seconds: Option<i64>,
     pub recorded_by: String,
 }

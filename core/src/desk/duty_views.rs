@@ -10,6 +10,7 @@ use crate::time::{stored, utc_text};
 
 /// A claim of U.S. citizenship as recorded: the person's words only.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClaimView {
     pub claim_id: String,
     pub at: String,
@@ -23,9 +24,11 @@ pub struct ClaimView {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IncidentView {
     pub incident_id: String,
     pub kind: IncidentKind,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub seconds: i64,
     pub at: String,
     pub detail: String,

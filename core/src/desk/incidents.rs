@@ -18,10 +18,12 @@ use crate::wire;
 
 /// One incident as `incident list --json` prints it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IncidentRow {
     pub incident_id: String,
     pub hold_id: String,
     pub kind: IncidentKind,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub seconds: i64,
     pub at: String,
     pub detail: String,

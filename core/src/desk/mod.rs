@@ -38,6 +38,7 @@ pub use accounts::KEY_HOLDER;
 pub use booking::BookingPreview;
 pub use complaints::{Complaint, NewComplaint};
 pub(crate) use duties::notice_by_sync;
+pub use holds::CORRECTABLE_FIELDS;
 pub use incidents::IncidentRow;
 pub(crate) use officers::withdrawn_by_ice;
 pub use people::{SignedIn, UserRow};

@@ -17,6 +17,7 @@ pub const LOCKOUT_ATTEMPTS: i64 = 5;
 pub const LOCKOUT_WINDOW_MINUTES: i64 = 15;
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UserRow {
     pub username: String,
     pub full_name: String,

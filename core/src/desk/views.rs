@@ -23,6 +23,7 @@ use crate::time::{local_text, stored, utc_text};
 
 /// One hold as `hold list --json` prints it (cli.md), and as the board shows it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HoldSummary {
     pub hold_id: String,
     pub status: HoldStatus,
@@ -43,6 +44,8 @@ pub struct HoldSummary {
     pub served_at_local: String,
     pub deadline_at: Option<String>,
     pub deadline_local: Option<String>,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub remaining_seconds: Option<i64>,
     pub urgency: Option<Urgency>,
     pub action_required: Option<ActionRequired>,
@@ -52,6 +55,7 @@ pub struct HoldSummary {
     pub pickup_at: Option<String>,
     /// ICE scheduled the pickup after the deadline: the desk must warn.
     pub pickup_after_deadline: bool,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub held_seconds: i64,
     pub closed_at: Option<String>,
     pub closed_at_local: Option<String>,
@@ -90,13 +94,17 @@ pub struct HoldSummary {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Location {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub lat_e7: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub lon_e7: i64,
 }
 
 /// `hold show`: the hold plus its whole history and the ICE updates about it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HoldDetail {
     #[serde(flatten)]
     pub hold: HoldSummary,

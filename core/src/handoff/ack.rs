@@ -23,6 +23,7 @@ const ACKNOWLEDGE: &str = "handoff.acknowledge";
 
 /// An incoming supervisor took the shift over from an outgoing one.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Acknowledgement {
     pub incoming: Person,
     pub outgoing: Person,

@@ -35,6 +35,7 @@ pub use text::{clock_text, local_short, local_two_lines};
 
 /// Everything printed on one handoff sheet.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct HandoffSheet {
     pub facility_id: String,
     pub facility_name: String,
@@ -63,6 +64,7 @@ pub struct HandoffSheet {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ShiftWindow {
     pub start_at: String,
     pub start_local: String,
@@ -71,12 +73,14 @@ pub struct ShiftWindow {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Person {
     pub username: String,
     pub full_name: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Summary {
     pub open: usize,
     pub release_required: usize,
@@ -90,6 +94,7 @@ pub struct Summary {
 
 /// One open hold as the sheet prints it.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SheetHold {
     pub hold_id: String,
     pub family_name: String,
@@ -103,13 +108,15 @@ pub struct SheetHold {
     pub deadline_at: Option<String>,
     pub deadline_local: Option<String>,
     /// Seconds to the deadline at print time (negative when overdue); null under IGSA.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub remaining_seconds: Option<i64>,
     /// `remaining_seconds` as `HH:MM:SS` (`-HH:MM:SS` overdue), or `held HH:MM:SS` under IGSA.
     pub remaining_text: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub held_seconds: i64,
     pub urgency: Option<Urgency>,
     pub release_required: bool,
-    /// What the status column shows: `RELEASE REQUIRED`, `URGENT`, ..., or `IGSA`.
+    /// What the status column shows: `RELEASE REQUIRED`, an urgency's label, or `IGSA`.
     pub status_text: String,
     /// The deadline falls inside the next shift: the incoming supervisor owns it.
     pub due_next_shift: bool,
@@ -126,6 +133,7 @@ pub struct SheetHold {
 
 /// Something ICE told the desk that still needs the desk's attention.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct IceAction {
     /// `release` | `confirm_transfer` | `pickup_scheduled` | `pickup_after_deadline`
     pub kind: &'static str,
@@ -134,6 +142,7 @@ pub struct IceAction {
 
 /// A hold closed during the ending shift, with its outcome.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClosedHold {
     pub hold_id: String,
     pub family_name: String,
@@ -152,8 +161,11 @@ pub struct ClosedHold {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "SheetSyncStatus"))]
 pub struct SyncStatus {
     /// Events recorded here that ICE has not yet acknowledged.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub undelivered_events: u64,
     /// Null when the desk has never synced.
     pub last_success_at: Option<String>,
@@ -238,12 +250,13 @@ fn sheet_hold(
     let release_required = h.action_required == Some(ActionRequired::Release);
     // An overdue hold is not "due next shift": it is due now, and says so.
     let due_next_shift = matches!(deadline, Some(d) if d > now && d <= next_end);
+    // The same words as the board (core's labels, see `crate::vocabulary`).
     let status_text = if release_required {
-        "RELEASE REQUIRED".to_owned()
+        ActionRequired::Release.label().to_owned()
     } else {
         match (h.authority, h.urgency) {
-            (Authority::Igsa, _) => "IGSA".to_owned(),
-            (_, Some(u)) => u.as_str().to_uppercase(),
+            (Authority::Igsa, _) => Authority::Igsa.label().to_owned(),
+            (_, Some(u)) => u.label().to_owned(),
             (_, None) => String::new(),
         }
     };

@@ -110,7 +110,7 @@ fn open_holds_come_release_first_then_soonest_deadline_with_next_shift_marked() 
     assert_eq!(by("Overdue").remaining_text, "-01:00:00");
     // Already overdue is "now", not "next shift".
     assert!(!by("Overdue").due_next_shift);
-    assert_eq!(by("Soon").status_text, "URGENT");
+    assert_eq!(by("Soon").status_text, "URGENT <1 h");
     assert_eq!(by("Soon").remaining_text, "00:30:00");
     assert!(by("Soon").due_next_shift);
     assert!(by("Notice").due_next_shift);

@@ -13,11 +13,14 @@ use super::SyncError;
 use crate::time::parse_instant;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConnectionCheck {
     pub reachable: bool,
     pub credentials_accepted: bool,
     /// What the endpoint holds of this desk (`ack_seq` of the probe).
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub acked_seq: Option<i64>,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub clock_skew_seconds: Option<i64>,
     pub clock_skew_warning: bool,
     /// One sentence for the settings screen.

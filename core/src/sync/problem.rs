@@ -138,6 +138,7 @@ fn action_for_code(code: &str) -> &'static str {
 
 /// A problem as the UI and `--json` show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProblemView {
     pub code: String,
     pub message: String,
@@ -201,7 +202,9 @@ impl Transient {
 
 /// An event the endpoint stored but judged invalid (it is not resent).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Rejection {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub seq: i64,
     pub event_id: String,
     pub code: String,

@@ -24,6 +24,7 @@ const CA_FILE_KEY: &str = "sync.endpoint_ca_file";
 
 /// What the settings screen shows.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EndpointSettings {
     pub url: Option<String>,
     pub token_set: bool,

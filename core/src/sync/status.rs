@@ -12,15 +12,20 @@ use super::problem::{Problem, ProblemView, Rejection};
 use crate::error::{Result, SqlContext};
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SyncStatus {
     /// `None` until the desk first tried; else whether the endpoint answered last time.
     pub reachable: Option<bool>,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub events_waiting: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub acked_seq: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub last_seq: i64,
     pub last_success_at: Option<String>,
     pub last_attempt_at: Option<String>,
     /// Endpoint clock minus desk clock at the last answer that carried it.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub clock_skew_seconds: Option<i64>,
     pub clock_skew_warning: bool,
     /// Why the last exchange failed, when it did (transient ones included).
@@ -34,6 +39,7 @@ pub struct SyncStatus {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct UnappliedUpdate {
     pub update_id: String,
     pub hold_id: String,

@@ -16,13 +16,10 @@ use wso_core::handoff::{Acknowledgement, HandoffSheet};
 use super::{now, public};
 use crate::state::{CmdResult, Shell};
 
-/// Set only by the end-to-end tests: "Save as PDF" then writes here without
-/// opening the native dialog, which WebDriver cannot drive. Never set in use.
-const TEST_SAVE_PATH: &str = "WSO_TEST_SAVE_PATH";
-
 /// What "Save as PDF" wrote, so the window can say where and warn when a
 /// name could not be printed exactly.
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SavedSheet {
     pub path: String,
     pub pages: usize,
@@ -34,7 +31,41 @@ fn sheet_now(shell: &Shell, actor: &Actor) -> CmdResult<HandoffSheet> {
     wso_core::handoff::sheet(&shell.desk(), now(), actor).map_err(public)
 }
 
-fn paper(value: &str) -> CmdResult<Paper> {
+/// Set only by the end-to-end tests: "Save as PDF" then writes here without
+/// opening the native dialog, which WebDriver cannot drive. Never set in use.
+const TEST_SAVE_PATH: &str = "WSO_TEST_SAVE_PATH";
+
+/// The system save dialog for a PDF, starting in the user's home folder with
+/// `suggested` as the name; `None` when the user cancelled. Shared by every
+/// "Save as PDF" of the window (handoff sheet, oversight report).
+pub async fn ask_save_path(
+    window: &WebviewWindow,
+    title: &str,
+    suggested: String,
+) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os(TEST_SAVE_PATH).filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    // rfd's async dialog: the command awaits it off the main thread, so
+    // the window keeps painting (and the board keeps counting) meanwhile.
+    rfd::AsyncFileDialog::new()
+        .set_title(title)
+        // GTK would start in the app's working folder, which means
+        // nothing to a supervisor; their home folder does.
+        .set_directory(
+            std::env::var_os("HOME")
+                .map(PathBuf::from)
+                .unwrap_or_default(),
+        )
+        .add_filter("PDF", &["pdf"])
+        .set_file_name(suggested)
+        .set_parent(window)
+        .save_file()
+        .await
+        .map(|handle| handle.path().to_path_buf())
+}
+
+pub fn paper(value: &str) -> CmdResult<Paper> {
     Paper::parse(value).ok_or_else(|| PublicError {
         code: "invalid",
         field: Some("paper".into()),
@@ -67,28 +98,8 @@ pub async fn save_handoff_pdf(
         draft.facility_id,
         draft.printed_at_local.get(..10).unwrap_or("sheet")
     );
-    let path = match std::env::var_os(TEST_SAVE_PATH).filter(|p| !p.is_empty()) {
-        Some(p) => PathBuf::from(p),
-        // rfd's async dialog: the command awaits it off the main thread, so
-        // the window keeps painting (and the board keeps counting) meanwhile.
-        None => match rfd::AsyncFileDialog::new()
-            .set_title("Save the handoff sheet")
-            // GTK would start in the app's working folder, which means
-            // nothing to a supervisor; their home folder does.
-            .set_directory(
-                std::env::var_os("HOME")
-                    .map(PathBuf::from)
-                    .unwrap_or_default(),
-            )
-            .add_filter("PDF", &["pdf"])
-            .set_file_name(suggested)
-            .set_parent(&window)
-            .save_file()
-            .await
-        {
-            Some(handle) => handle.path().to_path_buf(),
-            None => return Ok(None),
-        },
+    let Some(path) = ask_save_path(&window, "Save the handoff sheet", suggested).await else {
+        return Ok(None);
     };
     let sheet = sheet_now(&shell, &actor)?;
     let rendered = render(&sheet, paper).map_err(public)?;

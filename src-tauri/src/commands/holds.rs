@@ -12,6 +12,7 @@ use super::{now, public};
 use crate::state::{CmdResult, Shell};
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Board {
     pub facility_name: String,
     /// The instant `remaining_seconds` were computed at.

@@ -6,11 +6,15 @@
 //! database never freezes the window.
 
 pub mod clock;
+pub mod complaints;
+pub mod duties;
 pub mod handoff;
 pub mod holds;
 pub mod people;
+pub mod report;
 pub mod session;
 pub mod sync;
+pub mod vocabulary;
 
 use chrono::{DateTime, Utc};
 use wso_core::error::PublicError;

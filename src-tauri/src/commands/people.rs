@@ -2,19 +2,17 @@
 //! `wso_core` (roles); the shell only passes the session's user along.
 
 use serde::Serialize;
-use serde_json::Value;
 use tauri::State;
 use wso_core::auth::Role;
-use wso_core::custody::officer::Officer;
+use wso_core::custody::officer::{Officer, EXPIRY_WARNING_DAYS};
+use wso_core::desk::UserRow;
 use wso_core::error::Error;
 
 use super::{now, public};
 use crate::state::{CmdResult, Shell};
 
-/// Days before expiry at which the roster highlights a credential.
-pub const EXPIRY_WARNING_DAYS: i64 = 30;
-
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct RosterRow {
     #[serde(flatten)]
     pub officer: Officer,
@@ -64,12 +62,10 @@ pub fn add_officer(
         .map_err(public)
 }
 
-/// Users as core lists them (core does not export the row type yet).
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn users(shell: State<'_, Shell>) -> CmdResult<Value> {
+pub fn users(shell: State<'_, Shell>) -> CmdResult<Vec<UserRow>> {
     let actor = shell.actor()?;
-    let users = shell.desk().users(&actor).map_err(public)?;
-    Ok(serde_json::to_value(users).unwrap_or(Value::Null))
+    shell.desk().users(&actor).map_err(public)
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
@@ -79,15 +75,14 @@ pub fn add_user(
     full_name: String,
     role: String,
     password: String,
-) -> CmdResult<Value> {
+) -> CmdResult<UserRow> {
     let actor = shell.actor()?;
     let role = Role::parse(&role)
         .ok_or_else(|| Error::invalid("role", "must be deputy, supervisor or admin").to_public())?;
-    let user = shell
+    shell
         .desk()
         .add_user(&actor, username.trim(), &full_name, role, &password, now())
-        .map_err(public)?;
-    Ok(serde_json::to_value(user).unwrap_or(Value::Null))
+        .map_err(public)
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

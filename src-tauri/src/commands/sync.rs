@@ -19,6 +19,7 @@ use crate::sync::BackgroundSync;
 
 /// What the sync panel shows.
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SyncView {
     /// False until an admin stores an endpoint URL and token: the desk then
     /// works offline and shows "No ICE endpoint configured".
@@ -29,6 +30,7 @@ pub struct SyncView {
     pub syncing: bool,
     /// The loop's last health probe, else what the last exchange recorded.
     pub reachable: Option<bool>,
+    #[cfg_attr(test, ts(type = "number | null"))]
     pub next_attempt_in_seconds: Option<u64>,
     /// Why the loop cannot work at all (unusable settings, database).
     pub loop_error: Option<String>,

@@ -5,7 +5,9 @@ import type { NewHold } from "./api";
 export type BookingField =
   | "family_name" | "given_names" | "date_of_birth" | "booking_number" | "a_number"
   | "warrant_form" | "warrant_number" | "detainer_number" | "officer_credential"
-  | "served_at" | "zone_id" | "lat" | "lon";
+  | "served_at" | "zone_id" | "lat" | "lon"
+  | "criminal_release_at" | "criminal_release_basis" | "ice_supervisor" | "language" | "interpreter"
+  | "interpreter_declined" | "agreement_id";
 
 export const LABELS: Record<BookingField, string> = {
   family_name: "Family name",
@@ -21,15 +23,26 @@ export const LABELS: Record<BookingField, string> = {
   zone_id: "Zone",
   lat: "Latitude",
   lon: "Longitude",
+  criminal_release_at: "Released from criminal custody at",
+  criminal_release_basis: "Basis",
+  ice_supervisor: "Supervising ICE officer",
+  language: "Language",
+  interpreter: "Interpreter",
+  interpreter_declined: "Interpreter declined",
+  agreement_id: "Authority",
 };
 
-export type BookingDraft = Record<BookingField, string>;
+export type BookingDraft = Record<Exclude<BookingField, "interpreter_declined">, string> & {
+  interpreter_declined: boolean;
+};
 
 export function emptyDraft(servedAt: string): BookingDraft {
   return {
     family_name: "", given_names: "", date_of_birth: "", booking_number: "", a_number: "",
     warrant_form: "I-200", warrant_number: "", detainer_number: "", officer_credential: "",
     served_at: servedAt, zone_id: "", lat: "", lon: "",
+    criminal_release_at: "", criminal_release_basis: "", ice_supervisor: "", language: "", interpreter: "",
+    interpreter_declined: false, agreement_id: "",
   };
 }
 
@@ -43,6 +56,9 @@ export function toNewHold(d: BookingDraft): NewHold {
     warrant_number: d.warrant_number, detainer_number: opt(d.detainer_number),
     officer_credential: d.officer_credential, served_at: d.served_at, zone_id: d.zone_id,
     lat: num(d.lat), lon: num(d.lon),
+    criminal_release_at: d.criminal_release_at, criminal_release_basis: d.criminal_release_basis,
+    ice_supervisor: d.ice_supervisor, language: opt(d.language), interpreter: opt(d.interpreter),
+    interpreter_declined: d.interpreter_declined, agreement_id: opt(d.agreement_id),
   };
 }
 

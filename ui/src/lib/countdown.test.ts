@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { ActionRequired, Authority, Urgency } from "./api";
 import {
   crossedThreshold, elapsedSeconds, formatCountdown, formatHeld, localTimeText,
   remainingNow, urgencyClass, urgencyText,
 } from "./countdown";
+import { vocabulary as v } from "./test-vocabulary";
 
 describe("formatCountdown", () => {
   it("pads to hh:mm:ss and lets hours exceed 24 (a fresh hold shows 48:00:00)", () => {
@@ -44,15 +46,15 @@ describe("tick-down", () => {
 
 describe("crossedThreshold", () => {
   it("fires when a countdown reaches 4 h, 1 h or zero, so urgency is re-read from the backend", () => {
-    expect(crossedThreshold(4 * 3600 + 1, 4 * 3600)).toBe(true);
-    expect(crossedThreshold(3601, 3599)).toBe(true);
-    expect(crossedThreshold(1, 0)).toBe(true);
-    expect(crossedThreshold(12 * 3600 + 5, 12 * 3600 - 5)).toBe(true);
+    expect(crossedThreshold(v, 4 * 3600 + 1, 4 * 3600)).toBe(true);
+    expect(crossedThreshold(v, 3601, 3599)).toBe(true);
+    expect(crossedThreshold(v, 1, 0)).toBe(true);
+    expect(crossedThreshold(v, 12 * 3600 + 5, 12 * 3600 - 5)).toBe(true);
   });
   it("stays quiet between thresholds and after zero", () => {
-    expect(crossedThreshold(5000, 4999)).toBe(false);
-    expect(crossedThreshold(0, -1)).toBe(false);
-    expect(crossedThreshold(-10, -11)).toBe(false);
+    expect(crossedThreshold(v, 5000, 4999)).toBe(false);
+    expect(crossedThreshold(v, 0, -1)).toBe(false);
+    expect(crossedThreshold(v, -10, -11)).toBe(false);
   });
 });
 
@@ -68,16 +70,25 @@ describe("localTimeText", () => {
 });
 
 describe("urgency display", () => {
+  const h = (urgency: Urgency | null, action_required: ActionRequired | null, authority: Authority = "wso_48h") =>
+    ({ urgency, action_required, authority });
   it("says RELEASE REQUIRED whenever core requires release, whatever the countdown", () => {
-    expect(urgencyText("normal", "release")).toBe("RELEASE REQUIRED");
+    expect(urgencyText(v, h("normal", "release"))).toBe("RELEASE REQUIRED");
     expect(urgencyClass({ urgency: "normal", action_required: "release", authority: "wso_48h" })).toBe("u-release");
   });
   it("gives every urgency its own words, so colour is never the only signal", () => {
-    const words = (["normal", "notice", "warning", "urgent", "overdue"] as const).map((u) => urgencyText(u, null));
+    const words = (["normal", "notice", "warning", "urgent", "overdue"] as const).map((u) => urgencyText(v, h(u, null)));
     expect(new Set(words).size).toBe(5);
   });
+  it("uses the words the handoff sheet prints (core's one label), not a copy", () => {
+    expect(urgencyText(v, h("warning", null))).toBe("WARNING <4 h");
+    expect(urgencyText(v, h("normal", null))).toBe("On time");
+  });
+  it("puts a duty other than release first, and still says how near the deadline is", () => {
+    expect(urgencyText(v, h("normal", "report_claim"))).toBe("REPORT CLAIM · On time");
+  });
   it("marks IGSA holds, which have no deadline", () => {
-    expect(urgencyText(null, null)).toBe("IGSA");
+    expect(urgencyText(v, h(null, null, "igsa"))).toBe("IGSA");
     expect(urgencyClass({ urgency: null, action_required: null, authority: "igsa" })).toBe("u-igsa");
   });
 });

@@ -3,9 +3,7 @@
 // received them, measured on the monotonic clock (performance.now()), so a
 // wall-clock jump on the workstation cannot move a deadline.
 import type { ActionRequired, Hold, Urgency } from "./api";
-
-/** Seconds at which core's urgency changes (12 h, 4 h, 1 h, 0): see domain.md. */
-export const THRESHOLDS = [12 * 3600, 4 * 3600, 3600, 0];
+import { labelOf, urgencyEdges, type Vocabulary } from "./vocabulary";
 
 /** `hh:mm:ss`, hours unbounded (a 48-hour hold shows 47:59:59); past zero `-hh:mm:ss`. */
 export function formatCountdown(seconds: number): string {
@@ -44,8 +42,8 @@ export function remainingNow(remainingAtFetch: number, elapsed: number): number 
  * Did the countdown cross a threshold between two readings? Then the
  * urgency shown (which only the backend decides) is stale: fetch again.
  */
-export function crossedThreshold(before: number, after: number): boolean {
-  return THRESHOLDS.some((t) => before > t && after <= t);
+export function crossedThreshold(v: Vocabulary, before: number, after: number): boolean {
+  return urgencyEdges(v).some((t) => before > t && after <= t);
 }
 
 /** `2026-11-29T09:03:17-05:00` -> `2026-11-29 09:03:17 -05:00`: easier to read, same facts. */
@@ -56,23 +54,25 @@ export function localTimeText(rfc3339: string | null): string {
   return `${m[1]} ${m[2]} ${m[3] === "Z" ? "+00:00" : m[3]}`;
 }
 
-/** The words shown next to the urgency colour; colour is never the only signal. */
-export function urgencyText(urgency: Urgency | null, action: ActionRequired | null): string {
-  if (action === "release") return "RELEASE REQUIRED";
-  if (action === "confirm_transfer") return "CONFIRM TRANSFER";
-  switch (urgency) {
-    case "normal": return "On time";
-    case "notice": return "Under 12 h";
-    case "warning": return "Under 4 h";
-    case "urgent": return "Under 1 h";
-    case "overdue": return "RELEASE REQUIRED";
-    default: return "IGSA";
-  }
+/**
+ * The words shown next to the urgency colour (colour is never the only
+ * signal): what core requires first, else the urgency, else the authority
+ * (an IGSA hold has no countdown). All of them core's labels.
+ */
+export function urgencyText(
+  v: Vocabulary, hold: Pick<Hold, "urgency" | "action_required" | "authority">,
+): string {
+  // Release says it all; any other duty comes first, then how near the deadline is.
+  if (hold.action_required === "release") return labelOf(v.action_required, "release");
+  const where = hold.urgency !== null ? labelOf(v.urgencies, hold.urgency) : labelOf(v.authorities, hold.authority);
+  return hold.action_required !== null ? `${labelOf(v.action_required, hold.action_required)} · ${where}` : where;
 }
 
 /** CSS class for a row: from the backend's urgency, release-required overriding. */
 export function urgencyClass(hold: Pick<Hold, "urgency" | "action_required" | "authority">): string {
   if (hold.action_required === "release") return "u-release";
+  // Duties that cannot wait (report a claim, notify ICE): urgent colour, words say which.
+  if (hold.action_required === "report_claim" || hold.action_required === "notify_ice") return "u-urgent";
   if (hold.authority === "igsa" || hold.urgency === null) return "u-igsa";
   return `u-${hold.urgency}`;
 }

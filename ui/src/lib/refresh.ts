@@ -2,19 +2,22 @@
 // RELEASE REQUIRED mark are decided in Rust; the UI re-asks rather than guess.
 import type { Hold } from "./api";
 import { crossedThreshold, elapsedSeconds, remainingNow } from "./countdown";
+import type { Vocabulary } from "./vocabulary";
 
 /** Poll period: a minute's drift at most between desks sharing a database. */
 export const POLL_MS = 30_000;
 
 /** Any open hold whose countdown crossed a threshold between two ticks. */
-export function anyCrossed(holds: Hold[], fetchedAtMs: number, prevMs: number, nowMs: number): boolean {
+export function anyCrossed(
+  v: Vocabulary, holds: Pick<Hold, "remaining_seconds">[], fetchedAtMs: number, prevMs: number, nowMs: number,
+): boolean {
   const before = elapsedSeconds(fetchedAtMs, prevMs);
   const after = elapsedSeconds(fetchedAtMs, nowMs);
   if (after === before) return false;
   return holds.some(
     (h) =>
       h.remaining_seconds !== null &&
-      crossedThreshold(remainingNow(h.remaining_seconds, before), remainingNow(h.remaining_seconds, after)),
+      crossedThreshold(v, remainingNow(h.remaining_seconds, before), remainingNow(h.remaining_seconds, after)),
   );
 }
 
@@ -23,6 +26,6 @@ export function pollDue(fetchedAtMs: number, nowMs: number): boolean {
 }
 
 /** How many holds need release now (the board's headline); order is core's. */
-export function releaseCount(holds: Hold[]): number {
+export function releaseCount(holds: Pick<Hold, "action_required">[]): number {
   return holds.filter((h) => h.action_required === "release").length;
 }

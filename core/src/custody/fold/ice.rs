@@ -9,15 +9,6 @@ use serde_json::{Map, Value};
 use crate::time::{parse_instant, utc_text};
 
 /// Kinds a desk acts on; any other is stored and shown, never dropped.
-pub const KNOWN_UPDATE_KINDS: &[&str] = &[
-    "transfer_scheduled",
-    "detainer_cancelled",
-    "warrant_withdrawn",
-    "custody_assumed",
-    "release_authorized",
-    "authorization_withdrawn",
-];
-
 /// Kinds about the officer roster, not a hold: whether one was usable
 /// depends on the roster when it arrived, so the stored flag is kept.
 pub const ROSTER_UPDATE_KINDS: &[&str] = &["authorization_withdrawn"];
@@ -68,7 +59,7 @@ pub fn ice_effect(kind: &str, details: &Map<String, Value>) -> Option<IceEffect>
 
 /// Known kind with usable details: it takes part in "newest wins".
 pub fn usable(kind: &str, details: &Map<String, Value>) -> bool {
-    KNOWN_UPDATE_KINDS.contains(&kind) && ice_effect(kind, details).is_some()
+    crate::custody::duties::UpdateKind::parse(kind).is_some() && ice_effect(kind, details).is_some()
 }
 
 /// Whether an update with this effect, dated `at` (as stored), is older than

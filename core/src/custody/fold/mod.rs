@@ -28,7 +28,7 @@ use std::collections::HashMap;
 use chrono::Duration;
 
 pub use event::{AgreementTerms, Change, EventRef, HoldEvent, Opened, Particulars, StoredUpdate};
-pub use ice::{ice_effect, superseded, usable, IceEffect, KNOWN_UPDATE_KINDS, ROSTER_UPDATE_KINDS};
+pub use ice::{ice_effect, superseded, usable, IceEffect, ROSTER_UPDATE_KINDS};
 pub use state::{Columns, HoldState};
 
 use super::hold::CLOCK_SLACK_SECONDS;
