@@ -3,4 +3,8 @@
 /**
  * What the settings screen shows.
  */
-export type EndpointSettings = { url: string | null, token_set: boolean, };
+export type EndpointSettings = { url: string | null, token_set: boolean, 
+/**
+ * The agency CA file trusted besides the public roots, if any.
+ */
+ca_file: string | null, };

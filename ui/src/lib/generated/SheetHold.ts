@@ -22,4 +22,13 @@ status_text: string,
 /**
  * The deadline falls inside the next shift: the incoming supervisor owns it.
  */
-due_next_shift: boolean, zone_id: string, zone_name: string, inside_perimeter: boolean, pending_ice_actions: Array<IceAction>, };
+due_next_shift: boolean, zone_id: string, zone_name: string, inside_perimeter: boolean, pending_ice_actions: Array<IceAction>, 
+/**
+ * What must be done about this hold besides release (`REPORT CLAIM`,
+ * `NOTIFY ICE`, `CONFIRM TRANSFER`), in custody's words.
+ */
+action_text: string | null, 
+/**
+ * Incidents on this hold a supervisor has not reviewed yet, in words.
+ */
+unreviewed_incidents: Array<string>, };
