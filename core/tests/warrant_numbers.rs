@@ -196,6 +196,8 @@ fn names_in_every_script_are_kept_and_hidden_characters_refused() {
         "2020-01-01",
         "--expires-on",
         "2035-12-31",
+        "--authorized-on",
+        "2020-01-02",
         "--as",
         "sup",
         "--json",
@@ -288,6 +290,9 @@ fn an_old_desk_gets_warrant_keys_and_keeps_its_earlier_double_bookings() {
         warrant_number: "W-V1".into(),
         officer_credential: "WSO-1".into(),
         served_at: "2026-11-27T13:00:00Z".into(),
+        criminal_release_at: "2026-11-27T13:00:00Z".into(),
+        criminal_release_basis: "bond".into(),
+        ice_supervisor: "SDDO Test".into(),
         zone_id: "booking".into(),
         ..Default::default()
     };

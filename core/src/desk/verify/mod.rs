@@ -73,6 +73,8 @@ mod tests {
     #[test]
     fn the_fold_gives_every_column_of_the_hold_table() {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        // Migration 0007's key columns are filled by this SQL function.
+        crate::custody::text::register_sql_functions(&conn).unwrap();
         migrations::migrate(&mut conn).unwrap();
         let mut stmt = conn
             .prepare("SELECT name FROM pragma_table_info('hold')")
