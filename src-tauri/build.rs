@@ -23,6 +23,8 @@ const COMMANDS: &[&str] = &[
     "users",
     "add_user",
     "unlock_user",
+    "deactivate_user",
+    "set_user_role",
     "sync_status",
     "sync_now",
     "endpoint_settings",

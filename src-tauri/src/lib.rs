@@ -121,3 +121,39 @@ pub fn run() {
         std::process::exit(1);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// A command given to the window (`generate_handler!`) but not declared
+    /// in build.rs and granted in the capability is answered "not allowed"
+    /// in the window only: `set_user_role` and `deactivate_user` once were.
+    #[test]
+    fn every_registered_command_is_declared_and_granted() {
+        let lib = include_str!("lib.rs");
+        let build = include_str!("../build.rs");
+        let capability = include_str!("../capabilities/default.json");
+        let handler = lib
+            .split("generate_handler![")
+            .nth(1)
+            .and_then(|rest| rest.split(']').next())
+            .expect("lib.rs registers its commands with generate_handler!");
+        let names: Vec<&str> = handler
+            .split(',')
+            .map(str::trim)
+            .filter(|path| !path.is_empty())
+            .filter_map(|path| path.rsplit("::").next())
+            .collect();
+        assert!(names.len() > 20, "{names:?}");
+        for name in names {
+            assert!(
+                build.contains(&format!("\"{name}\"")),
+                "{name} is missing from build.rs COMMANDS"
+            );
+            let permission = format!("\"allow-{}\"", name.replace('_', "-"));
+            assert!(
+                capability.contains(&permission),
+                "{permission} is missing from capabilities/default.json"
+            );
+        }
+    }
+}
