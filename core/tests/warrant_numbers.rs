@@ -230,6 +230,8 @@ fn names_in_every_script_are_kept_and_hidden_characters_refused() {
         &now_plus(-30),
         "--ice-officer",
         "SDDO \u{202e}Patel",
+        "--destination",
+        "Krome SPC",
         "--as",
         "dep",
         "--json",

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use wso_tests::{assert_delivered_exactly_once, DeskFixture, EndpointOptions, EndpointProcess};
 
 fn hold(desk: &DeskFixture, id: &str) -> Value {
-    desk.wsoctl(&["hold", "show", id, "--json"])
+    desk.wsoctl(&["hold", "show", id, "--json", "--as", "admin"])
         .success()
         .json()
 }
@@ -127,7 +127,10 @@ fn release_authorized_and_authorization_withdrawn_apply_once() {
     let h = hold(&desk, &id);
     assert_eq!(h["action_required"], "release");
     assert_eq!(h["release_required_because"], "release_authorized");
-    let roster = desk.wsoctl(&["officer", "list", "--json"]).success().json();
+    let roster = desk
+        .wsoctl(&["officer", "list", "--json", "--as", "admin"])
+        .success()
+        .json();
     assert_eq!(roster[0]["withdrawn_at"], effective.as_str());
     assert!(roster[0]["withdrawn_reason"]
         .as_str()

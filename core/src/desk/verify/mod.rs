@@ -83,6 +83,9 @@ mod tests {
             .query_map([], |r| r.get(0))
             .unwrap()
             .map(Result::unwrap)
+            // Matching keys are derived from the numbers by the schema's own
+            // triggers (migration 0007), not by any event: nothing to fold.
+            .filter(|c: &String| c != "warrant_key" && c != "booking_key")
             .collect();
         let envelope = serde_json::json!({
             "seq": 1, "desk_id": "d", "hold_id": "h", "type": "hold.opened",
