@@ -1,7 +1,7 @@
 //! What the audit log says about the officer roster, written here and read
 //! back here, so `audit verify` can rebuild the roster from its audited
 //! changes. `officer.add` records the credential (target) and, in its
-//! detail, the dates and (since docs/adr/0017) the name:
+//! detail, the dates and (since docs/adr/0018) the name:
 //! `valid 2020-01-01 to 2035-12-31, authorized 2020-02-01; name "Officer One"`.
 //! Older records carry less: `valid 2020-01-01 to 2035-12-31` (before
 //! authorization dates, schema 4) and no name. `officer.withdraw` records

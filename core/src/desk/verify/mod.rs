@@ -10,7 +10,7 @@
 //! changes make them (`people`). The first difference is named, with the
 //! hold, record or user, and `wsoctl` exits 1. What remains, a whole
 //! rewritten history that core could have written, only the endpoint's copy
-//! can show (sync-protocol.md "Anchoring the chain"); docs/adr/0017.
+//! can show (sync-protocol.md "Anchoring the chain"); docs/adr/0018.
 
 mod history;
 mod links;
