@@ -49,12 +49,12 @@ pub fn create(
         desk.add_user(&admin_actor, user, name, *role, pw, now)?;
     }
     // Demo accounts skip the first-sign-in password change.
-    desk.conn_mut()
-        .execute("UPDATE user SET must_change_password = 0", [])
-        .map_err(|source| crate::Error::Sqlite {
+    crate::store::user::waive_password_change_for_all(desk.conn_mut()).map_err(|source| {
+        crate::Error::Sqlite {
             context: "preparing demo users",
             source,
-        })?;
+        }
+    })?;
     let today = now.date_naive();
     let d = |days: i64| (today + Duration::days(days)).to_string();
     desk.add_officer(

@@ -6,7 +6,7 @@
 //! canonical JSON of the envelope without `hash` (sync-protocol.md).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::Transaction;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
@@ -64,14 +64,7 @@ pub fn append(
     facility_id: &str,
     event: NewEvent<'_>,
 ) -> Result<Value> {
-    let last: Option<(i64, String)> = tx
-        .query_row(
-            "SELECT seq, hash FROM event ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .ctx("reading the last event")?;
+    let last = crate::store::event::tail(tx)?;
     let (seq, prev_hash) = match last {
         Some((seq, hash)) => (seq + 1, hash),
         None => (1, GENESIS_HASH.to_owned()),
@@ -92,23 +85,21 @@ pub fn append(
     });
     let hash = envelope_hash(&envelope);
     envelope["hash"] = Value::String(hash.clone());
-    tx.execute(
-        "INSERT INTO event (seq, event_id, hold_id, type, occurred_at, recorded_at, recorded_by, envelope, prev_hash, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-        params![
+    crate::store::event::insert(
+        tx,
+        &crate::store::event::EventRow {
             seq,
-            event_id,
-            event.hold_id,
-            event.kind,
-            utc_text(event.occurred_at),
-            utc_text(event.recorded_at),
-            event.recorded_by,
-            canonical_json(&envelope),
-            prev_hash,
-            hash
-        ],
-    )
-    .ctx("writing the sync event")?;
+            event_id: &event_id,
+            hold_id: event.hold_id,
+            kind: event.kind,
+            occurred_at: &utc_text(event.occurred_at),
+            recorded_at: &utc_text(event.recorded_at),
+            recorded_by: event.recorded_by,
+            envelope: &canonical_json(&envelope),
+            prev_hash: &prev_hash,
+            hash: &hash,
+        },
+    )?;
     Ok(envelope)
 }
 

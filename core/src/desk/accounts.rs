@@ -4,7 +4,7 @@
 //! active admin.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{OptionalExtension, Transaction};
 
 use super::Desk;
 use crate::audit::{self, Entry};
@@ -70,10 +70,8 @@ impl Desk {
         if role == Role::Admin {
             keep_an_admin(&tx, username, "deactivating it")?;
         }
-        tx.execute("UPDATE user SET active = 0 WHERE username = ?1", [username])
-            .ctx("deactivating the user")?;
-        tx.execute("DELETE FROM cli_session WHERE username = ?1", [username])
-            .ctx("ending the user's sessions")?;
+        crate::store::user::deactivate(&tx, username).ctx("deactivating the user")?;
+        crate::store::user::end_sessions_of(&tx, username).ctx("ending the user's sessions")?;
         audit::record(
             &tx,
             &desk_id,
@@ -110,11 +108,7 @@ impl Desk {
         if old == Role::Admin && active {
             keep_an_admin(&tx, username, "demoting it")?;
         }
-        tx.execute(
-            "UPDATE user SET role = ?2 WHERE username = ?1",
-            params![username, role.as_str()],
-        )
-        .ctx("changing the role")?;
+        crate::store::user::set_role(&tx, username, role.as_str()).ctx("changing the role")?;
         audit::record(
             &tx,
             &desk_id,
@@ -142,16 +136,8 @@ impl Desk {
         let desk_id = self.desk_id.clone();
         let tx = self.write_tx("unlocking a user")?;
         user_state(&tx, username)?;
-        tx.execute(
-            "UPDATE user SET locked_at = NULL WHERE username = ?1",
-            [username],
-        )
-        .ctx("unlocking")?;
-        tx.execute(
-            "DELETE FROM sign_in_failure WHERE username = ?1",
-            [username],
-        )
-        .ctx("unlocking")?;
+        crate::store::user::unlock(&tx, username).ctx("unlocking")?;
+        crate::store::user::clear_failures(&tx, username).ctx("unlocking")?;
         audit::record(
             &tx,
             &desk_id,

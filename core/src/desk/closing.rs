@@ -4,7 +4,7 @@
 //! the same transaction.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Transaction};
+use rusqlite::Transaction;
 
 use super::record::{custody_event, open_hold, record_incident, Ids, OpenHold};
 use super::views::HoldSummary;
@@ -40,10 +40,13 @@ impl Desk {
         let hold = open_hold(&tx, hold_id)?;
         not_before("at", at, hold.last_event_at)?;
         let over = over_deadline(&hold, at, note.as_deref())?;
-        tx.execute(
-            "UPDATE hold SET status = 'transferred', closed_at = ?2, ice_officer = ?3, destination = ?4,
-                 release_note = ?5, last_event_at = ?2 WHERE hold_id = ?1",
-            params![hold_id, utc_text(at), ice_officer, destination, note],
+        crate::store::hold::close_transferred(
+            &tx,
+            hold_id,
+            &utc_text(at),
+            &ice_officer,
+            &destination,
+            note.as_deref(),
         )
         .ctx("closing the hold")?;
         let body = wire::HoldTransferred {
@@ -89,10 +92,12 @@ impl Desk {
         let hold = open_hold(&tx, hold_id)?;
         not_before("at", at, hold.last_event_at)?;
         let over = over_deadline(&hold, at, note.as_deref())?;
-        tx.execute(
-            "UPDATE hold SET status = 'released', closed_at = ?2, release_reason = ?3, release_note = ?4, last_event_at = ?2
-             WHERE hold_id = ?1",
-            params![hold_id, utc_text(at), reason.as_str(), note],
+        crate::store::hold::close_released(
+            &tx,
+            hold_id,
+            &utc_text(at),
+            reason.as_str(),
+            note.as_deref(),
         )
         .ctx("closing the hold")?;
         let body = wire::HoldReleased {

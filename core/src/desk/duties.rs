@@ -45,11 +45,8 @@ impl Desk {
             notified_at: at,
         };
         record_notice(&tx, &ids, &actor.username, hold_id, &hold, &body, now)?;
-        tx.execute(
-            "UPDATE hold SET last_event_at = ?2 WHERE hold_id = ?1",
-            params![hold_id, utc_text(at)],
-        )
-        .ctx("recording the notice")?;
+        crate::store::hold::set_last_event_at(&tx, hold_id, &utc_text(at))
+            .ctx("recording the notice")?;
         tx.commit().ctx("committing the notice")?;
         self.hold(hold_id, now)
     }
@@ -73,16 +70,17 @@ impl Desk {
         not_before_service(&hold, at)?;
         not_before("at", at, hold.last_event_at)?;
         let claim_id = uuid::Uuid::now_v7().to_string();
-        tx.execute(
-            "INSERT INTO claim (claim_id, hold_id, claimed_at, statement, heard_by) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![claim_id, hold_id, utc_text(at), statement, actor.username],
+        crate::store::hold::insert_claim(
+            &tx,
+            &claim_id,
+            hold_id,
+            &utc_text(at),
+            &statement,
+            &actor.username,
         )
         .ctx("recording the claim")?;
-        tx.execute(
-            "UPDATE hold SET last_event_at = ?2 WHERE hold_id = ?1",
-            params![hold_id, utc_text(at)],
-        )
-        .ctx("recording the claim")?;
+        crate::store::hold::set_last_event_at(&tx, hold_id, &utc_text(at))
+            .ctx("recording the claim")?;
         let body = wire::CitizenshipClaimRecorded {
             claim_id: claim_id.clone(),
             claimed_at: at,
@@ -162,11 +160,8 @@ impl Desk {
                 format!("lies before the claim ({})", utc_text(claimed)),
             ));
         }
-        tx.execute(
-            "UPDATE claim SET reported_at = ?2, reported_method = ?3, reported_to = ?4 WHERE claim_id = ?1",
-            params![claim_id, utc_text(at), method.as_str(), to],
-        )
-        .ctx("recording the claim report")?;
+        crate::store::hold::set_claim_reported(&tx, claim_id, &utc_text(at), method.as_str(), &to)
+            .ctx("recording the claim report")?;
         let body = wire::CitizenshipClaimReported {
             claim_id: claim_id.to_owned(),
             reported_at: at,
@@ -230,15 +225,13 @@ impl Desk {
             ));
         }
         let deadline = deadline_under(hold.anchor, Some(&agreement));
-        tx.execute(
-            "UPDATE hold SET authority = ?2, agreement_id = ?3, deadline_at = ?4, last_event_at = ?5 WHERE hold_id = ?1",
-            params![
-                hold_id,
-                Authority::Igsa.as_str(),
-                agreement.id,
-                deadline.map(utc_text),
-                utc_text(at)
-            ],
+        crate::store::hold::set_igsa(
+            &tx,
+            hold_id,
+            Authority::Igsa.as_str(),
+            &agreement.id,
+            deadline.map(utc_text),
+            &utc_text(at),
         )
         .ctx("placing the hold under the agreement")?;
         let body = wire::PlacedUnderAgreement {
@@ -292,11 +285,8 @@ pub(crate) fn record_notice(
     if hold.ice_notified_at.is_some() {
         return Ok(());
     }
-    tx.execute(
-        "UPDATE hold SET ice_notified_at = ?2, ice_notice_method = ?3, ice_notified_to = ?4 WHERE hold_id = ?1",
-        params![hold_id, utc_text(at), body.method.as_str(), body.to],
-    )
-    .ctx("recording the notice")?;
+    crate::store::hold::set_notified(tx, hold_id, &utc_text(at), body.method.as_str(), &body.to)
+        .ctx("recording the notice")?;
     let took = (at - hold.served_at).num_seconds();
     if took > NOTICE_DUE_SECONDS {
         record_incident(
@@ -358,9 +348,12 @@ pub(crate) fn notice_by_sync(
         .ctx("reading the facility")?;
     let at = crate::time::truncate(now);
     for (hold_id, served) in pending {
-        tx.execute(
-            "UPDATE hold SET ice_notified_at = ?2, ice_notice_method = ?3, ice_notified_to = ?4 WHERE hold_id = ?1",
-            params![hold_id, utc_text(at), NoticeMethod::Sync.as_str(), SYNC_NOTICE_TO],
+        crate::store::hold::set_notified(
+            tx,
+            &hold_id,
+            &utc_text(at),
+            NoticeMethod::Sync.as_str(),
+            SYNC_NOTICE_TO,
         )
         .ctx("recording the notice by sync")?;
         let took = (at - stored(&served)?).num_seconds();

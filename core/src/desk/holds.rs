@@ -80,14 +80,8 @@ impl Desk {
         let ids = self.ids();
         let tx = self.write_tx("booking a hold")?;
         refuse_duplicate(&tx, &h)?;
-        tx.execute(
-            "INSERT INTO hold (hold_id, status, family_name, given_names, date_of_birth, booking_number, a_number,
-                 warrant_form, warrant_number, detainer_number, officer_credential, served_at, zone_id, lat_e7, lon_e7,
-                 inside_perimeter, authority, deadline_at, last_event_at,
-                 criminal_release_at, criminal_release_basis, ice_supervisor, language, interpreter,
-                 interpreter_declined, agreement_id)
-             VALUES (?1, 'open', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15, ?16, ?11,
-                 ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+        crate::store::hold::insert(
+            &tx,
             params![
                 hold_id,
                 h.family_name,
@@ -168,11 +162,8 @@ impl Desk {
         let tx = self.write_tx("recording a move")?;
         let last = open_hold(&tx, hold_id)?.last_event_at;
         not_before("at", at, last)?;
-        tx.execute(
-            "UPDATE hold SET zone_id = ?2, inside_perimeter = ?3, last_event_at = ?4 WHERE hold_id = ?1",
-            params![hold_id, zone.id, zone.inside, utc_text(at)],
-        )
-        .ctx("moving the hold")?;
+        crate::store::hold::set_zone(&tx, hold_id, &zone.id, zone.inside, &utc_text(at))
+            .ctx("moving the hold")?;
         let body = wire::HoldMoved {
             zone_id: zone.id.clone(),
             inside_perimeter: zone.inside,
@@ -275,11 +266,8 @@ impl Desk {
                 refuse_open_warrant(&tx, &form, &number, Some(hold_id), "value")?;
             }
         }
-        tx.execute(
-            &format!("UPDATE hold SET {column} = ?2 WHERE hold_id = ?1"),
-            params![hold_id, new_value],
-        )
-        .ctx("correcting the hold")?;
+        crate::store::hold::set_column(&tx, hold_id, column, &new_value)
+            .ctx("correcting the hold")?;
         let body = wire::HoldCorrected {
             field: field.to_owned(),
             old,

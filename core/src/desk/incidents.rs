@@ -3,7 +3,7 @@
 //! caused them (`record::record_incident`).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension};
+use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use super::record::custody_event;
@@ -88,9 +88,12 @@ impl Desk {
                 format!("incident {incident_id} was already reviewed at {at}"),
             ));
         }
-        tx.execute(
-            "UPDATE incident SET reviewed_at = ?2, reviewed_by = ?3, note = ?4 WHERE incident_id = ?1",
-            params![incident_id, utc_text(now), actor.username, note],
+        crate::store::hold::set_incident_reviewed(
+            &tx,
+            incident_id,
+            &utc_text(now),
+            &actor.username,
+            &note,
         )
         .ctx("reviewing the incident")?;
         let body = wire::IncidentReviewed {

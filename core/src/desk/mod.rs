@@ -99,11 +99,8 @@ impl Desk {
             .ctx("writing a zone")?;
         }
         agreements::store(&tx, &facility)?;
-        tx.execute(
-            "INSERT INTO user (username, full_name, role, password_hash, created_at) VALUES (?1, ?1, 'admin', ?2, ?3)",
-            params![admin, password_hash, utc_text(now)],
-        )
-        .ctx("writing the first admin")?;
+        crate::store::user::insert_first_admin(&tx, admin, &password_hash, &utc_text(now))
+            .ctx("writing the first admin")?;
         audit::record(
             &tx,
             desk_id,

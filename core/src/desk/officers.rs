@@ -3,7 +3,7 @@
 //! written notice, or pulled by sync as an `authorization_withdrawn` update).
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 
 use super::agreements::date;
 use super::Desk;
@@ -12,6 +12,7 @@ use crate::auth::{Actor, Role};
 use crate::custody::hold::{code, free_text, not_in_future, person_name};
 use crate::custody::officer::{Officer, AUTHORIZATION_NOT_RECORDED};
 use crate::error::{Error, Result, SqlContext};
+use crate::store;
 use crate::time::{parse_date, parse_instant, stored, utc_text};
 
 impl Desk {
@@ -42,32 +43,24 @@ impl Desk {
         }
         let desk_id = self.desk_id.clone();
         let tx = self.write_tx("adding an officer")?;
-        let exists: bool = tx
-            .query_row(
-                "SELECT EXISTS(SELECT 1 FROM officer WHERE credential = ?1)",
-                [&credential],
-                |r| r.get(0),
-            )
-            .ctx("checking the credential")?;
+        let exists = store::officer::exists(&tx, &credential)?;
         if exists {
             return Err(Error::refused(
                 Some("credential"),
                 format!("credential {credential} is already on the roster"),
             ));
         }
-        tx.execute(
-            "INSERT INTO officer (credential, name, trained_on, expires_on, authorized_on, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                credential,
-                name,
-                trained_on.to_string(),
-                expires_on.to_string(),
-                authorized_on.to_string(),
-                utc_text(now)
-            ],
-        )
-        .ctx("writing the officer")?;
+        store::officer::insert(
+            &tx,
+            &store::officer::NewOfficer {
+                credential: &credential,
+                name: &name,
+                trained_on: &trained_on.to_string(),
+                expires_on: &expires_on.to_string(),
+                authorized_on: &authorized_on.to_string(),
+                created_at: &utc_text(now),
+            },
+        )?;
         audit::record(
             &tx,
             &desk_id,
@@ -170,14 +163,7 @@ pub(crate) fn set_withdrawn(
     at: DateTime<Utc>,
     reason: &str,
 ) -> Result<bool> {
-    let n = conn
-        .execute(
-            "UPDATE officer SET withdrawn_at = ?2, withdrawn_reason = ?3
-             WHERE credential = ?1 AND (withdrawn_at IS NULL OR withdrawn_at > ?2)",
-            params![credential, utc_text(at), reason],
-        )
-        .ctx("withdrawing the authorization")?;
-    Ok(n > 0)
+    store::officer::set_withdrawn(conn, credential, &utc_text(at), reason)
 }
 
 fn read_officers(conn: &Connection) -> Result<Vec<Officer>> {

@@ -65,10 +65,13 @@ impl Desk {
                 format!("user '{username}' already exists"),
             ));
         }
-        tx.execute(
-            "INSERT INTO user (username, full_name, role, password_hash, must_change_password, created_at)
-             VALUES (?1, ?2, ?3, ?4, 1, ?5)",
-            params![username, full_name, role.as_str(), hash, utc_text(now)],
+        crate::store::user::insert(
+            &tx,
+            username,
+            &full_name,
+            role.as_str(),
+            &hash,
+            &utc_text(now),
         )
         .ctx("writing the user")?;
         audit::record(
@@ -130,11 +133,7 @@ impl Desk {
         let signed = self.check_credentials(username, password, "sign_in", now)?;
         let desk_id = self.desk_id.clone();
         let tx = self.write_tx("recording a sign-in")?;
-        tx.execute(
-            "DELETE FROM sign_in_failure WHERE username = ?1",
-            [username],
-        )
-        .ctx("recording a sign-in")?;
+        crate::store::user::clear_failures(&tx, username).ctx("recording a sign-in")?;
         audit::record(
             &tx,
             &desk_id,
@@ -210,11 +209,8 @@ impl Desk {
     ) -> Result<()> {
         let desk_id = self.desk_id.clone();
         let tx = self.write_tx("recording a failed sign-in")?;
-        tx.execute(
-            "INSERT INTO sign_in_failure (username, at) VALUES (?1, ?2)",
-            params![username, utc_text(now)],
-        )
-        .ctx("recording a failed sign-in")?;
+        crate::store::user::insert_failure(&tx, username, &utc_text(now))
+            .ctx("recording a failed sign-in")?;
         let since = utc_text(now - Duration::minutes(LOCKOUT_WINDOW_MINUTES));
         let failures: i64 = tx
             .query_row(
@@ -236,11 +232,7 @@ impl Desk {
             },
         )?;
         if failures >= LOCKOUT_ATTEMPTS {
-            let locked = tx
-                .execute(
-                    "UPDATE user SET locked_at = ?2 WHERE username = ?1 AND locked_at IS NULL",
-                    params![username, utc_text(now)],
-                )
+            let locked = crate::store::user::lock(&tx, username, &utc_text(now))
                 .ctx("locking the account")?;
             if locked > 0 {
                 audit::record(
@@ -301,16 +293,8 @@ impl Desk {
         let new_hash = auth::hash_password(new)?;
         let desk_id = self.desk_id.clone();
         let tx = self.write_tx("changing a password")?;
-        tx.execute(
-            "UPDATE user SET password_hash = ?2, must_change_password = 0 WHERE username = ?1",
-            params![username, new_hash],
-        )
-        .ctx("changing the password")?;
-        tx.execute(
-            "DELETE FROM sign_in_failure WHERE username = ?1",
-            [username],
-        )
-        .ctx("changing the password")?;
+        crate::store::user::set_password(&tx, username, &new_hash).ctx("changing the password")?;
+        crate::store::user::clear_failures(&tx, username).ctx("changing the password")?;
         audit::record(
             &tx,
             &desk_id,
@@ -330,23 +314,14 @@ impl Desk {
         actor.require(Role::Admin, "unlocking a user")?;
         let desk_id = self.desk_id.clone();
         let tx = self.write_tx("unlocking a user")?;
-        let n = tx
-            .execute(
-                "UPDATE user SET locked_at = NULL WHERE username = ?1",
-                [username],
-            )
-            .ctx("unlocking")?;
+        let n = crate::store::user::unlock(&tx, username).ctx("unlocking")?;
         if n == 0 {
             return Err(Error::NotFound {
                 what: "user",
                 id: username.to_owned(),
             });
         }
-        tx.execute(
-            "DELETE FROM sign_in_failure WHERE username = ?1",
-            [username],
-        )
-        .ctx("unlocking")?;
+        crate::store::user::clear_failures(&tx, username).ctx("unlocking")?;
         audit::record(
             &tx,
             &desk_id,

@@ -3,7 +3,7 @@
 //! transaction so a change and what it caused commit together.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{OptionalExtension, Transaction};
 
 use crate::audit::{self, Entry};
 use crate::custody::duties::IncidentKind;
@@ -137,9 +137,14 @@ pub(crate) fn record_incident(
 ) -> Result<String> {
     let incident_id = uuid::Uuid::now_v7().to_string();
     let detail = kind.detail(seconds);
-    tx.execute(
-        "INSERT INTO incident (incident_id, hold_id, kind, seconds, at, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![incident_id, hold_id, kind.as_str(), seconds, utc_text(at), detail],
+    crate::store::hold::insert_incident(
+        tx,
+        &incident_id,
+        hold_id,
+        kind.as_str(),
+        seconds,
+        &utc_text(at),
+        &detail,
     )
     .ctx("recording an incident")?;
     let body = wire::Incident {

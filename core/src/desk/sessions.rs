@@ -117,26 +117,18 @@ impl Desk {
         let desk_id = self.desk_id.clone();
         let tx = self.write_tx("starting a session")?;
         if let Some(old) = replaces {
-            tx.execute(
-                "DELETE FROM cli_session WHERE token_hash = ?1 AND username = ?2",
-                params![token_hash(old), username],
-            )
-            .ctx("ending the replaced session")?;
+            crate::store::user::end_session(&tx, &token_hash(old), username)
+                .ctx("ending the replaced session")?;
         }
-        tx.execute(
-            "DELETE FROM cli_session WHERE username = ?1 AND (last_used_at <= ?2 OR signed_in_at <= ?3)",
-            params![
-                username,
-                utc_text(now - Duration::minutes(MAX_IDLE_MINUTES)),
-                utc_text(now - Duration::hours(REAUTH_HOURS))
-            ],
+        crate::store::user::end_lapsed_sessions(
+            &tx,
+            username,
+            &utc_text(now - Duration::minutes(MAX_IDLE_MINUTES)),
+            &utc_text(now - Duration::hours(REAUTH_HOURS)),
         )
         .ctx("clearing lapsed sessions")?;
-        tx.execute(
-            "INSERT INTO cli_session (token_hash, username, signed_in_at, last_used_at) VALUES (?1, ?2, ?3, ?3)",
-            params![hash, username, utc_text(now)],
-        )
-        .ctx("starting a session")?;
+        crate::store::user::insert_session(&tx, &hash, username, &utc_text(now))
+            .ctx("starting a session")?;
         crate::audit::record(
             &tx,
             &desk_id,
@@ -196,8 +188,7 @@ impl Desk {
                 },
             ) => return Err(e),
             Err(Error::Session { problem, .. }) => {
-                self.conn
-                    .execute("DELETE FROM cli_session WHERE token_hash = ?1", [&hash])
+                crate::store::user::end_session_by_token(&self.conn, &hash)
                     .ctx("ending a lapsed session")?;
                 let why = match problem {
                     SessionProblem::Locked => " (the session lapsed after 30 idle minutes)",
@@ -207,11 +198,7 @@ impl Desk {
             }
             Err(e) => return Err(e),
         };
-        self.conn
-            .execute(
-                "UPDATE cli_session SET last_used_at = ?2 WHERE token_hash = ?1",
-                params![hash, utc_text(now)],
-            )
+        crate::store::user::touch_session(&self.conn, &hash, &utc_text(now))
             .ctx("recording the session's use")?;
         Ok(actor)
     }
@@ -229,12 +216,8 @@ impl Desk {
         let hash = token_hash(token);
         let desk_id = self.desk_id.clone();
         let tx = self.write_tx("ending a session")?;
-        let ended = tx
-            .execute(
-                "DELETE FROM cli_session WHERE token_hash = ?1 AND username = ?2",
-                params![hash, username],
-            )
-            .ctx("ending a session")?;
+        let ended =
+            crate::store::user::end_session(&tx, &hash, username).ctx("ending a session")?;
         if ended > 0 {
             crate::audit::record(
                 &tx,

@@ -11,9 +11,14 @@
 //! nothing. See docs/adr/0001, 0002 and 0017.
 
 pub mod audit;
+pub(crate) mod event;
 pub mod files;
+pub(crate) mod hold;
 pub mod key;
 pub mod migrations;
+pub(crate) mod officer;
+pub(crate) mod sync_state;
+pub(crate) mod user;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

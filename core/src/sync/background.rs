@@ -381,14 +381,5 @@ fn record_skew(desk: &Desk, seconds: i64) -> crate::Result<()> {
     if seconds.abs() > SKEW_WARN_SECONDS {
         tracing::warn!(seconds, "desk clock differs from the endpoint's");
     }
-    desk.conn()
-        .execute(
-            "UPDATE sync_state SET server_time_skew_s = ?1 WHERE singleton = 1",
-            [seconds],
-        )
-        .map_err(|source| crate::Error::Sqlite {
-            context: "recording the clock difference",
-            source,
-        })?;
-    Ok(())
+    crate::store::sync_state::set_skew(desk.conn(), seconds)
 }

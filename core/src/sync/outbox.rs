@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::decision::{Next, PushDecision, MAX_BATCH};
 use super::problem::{Problem, Transient};
 use crate::error::{Error, Result, SqlContext};
+use crate::store::{self, sync_state};
 use crate::time::utc_text;
 
 /// Where delivery stands, read before each request.
@@ -88,46 +89,31 @@ pub fn record_push(conn: &mut Connection, d: &PushDecision, now: DateTime<Utc>) 
         // `delivered` always equals `seq <= acked_seq`: only the seq range
         // between the old and the new acknowledgement changes, and seq is the
         // primary key, so this costs the batch, not the whole history.
-        let previous: i64 = tx
-            .query_row(
-                "SELECT acked_seq FROM sync_state WHERE singleton = 1",
-                [],
-                |r| r.get(0),
-            )
-            .ctx("reading the acknowledgement")?;
-        tx.execute(
-            "UPDATE sync_state SET acked_seq = ?1, last_success_at = ?2 WHERE singleton = 1",
-            params![ack, at],
-        )
-        .ctx("recording the acknowledgement")?;
+        let previous = sync_state::acked_seq(&tx)?;
+        sync_state::set_acked(&tx, ack, &at)?;
         let (low, high, mark) = if ack >= previous {
-            (previous, ack, 1)
+            (previous, ack, true)
         } else {
-            (ack, previous, 0)
+            (ack, previous, false)
         };
-        tx.execute(
-            "UPDATE event SET delivered = ?3 WHERE seq > ?1 AND seq <= ?2",
-            params![low, high, mark],
-        )
-        .ctx("marking events delivered or to resend")?;
+        store::event::mark_delivered(&tx, low, high, mark)?;
         // An acknowledged `hold.opened` is the notice to ICE (agreement.md s4).
         if ack > previous {
             crate::desk::notice_by_sync(&tx, previous, ack, now)?;
         }
     }
     for r in &d.rejected {
-        tx.execute(
-            "INSERT OR REPLACE INTO sync_rejection (seq, event_id, code, message, seen_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![r.seq, r.event_id, clip(&r.code, 64), clip(&r.message, 500), at],
-        )
-        .ctx("recording a rejected event")?;
+        sync_state::insert_rejection(
+            &tx,
+            r.seq,
+            &r.event_id,
+            &clip(&r.code, 64),
+            &clip(&r.message, 500),
+            &at,
+        )?;
     }
     if let Some(skew) = d.skew_seconds {
-        tx.execute(
-            "UPDATE sync_state SET server_time_skew_s = ?1 WHERE singleton = 1",
-            [skew],
-        )
-        .ctx("recording the clock difference")?;
+        sync_state::set_skew(&tx, skew)?;
     }
     for w in d
         .warnings
@@ -138,21 +124,13 @@ pub fn record_push(conn: &mut Connection, d: &PushDecision, now: DateTime<Utc>) 
     }
     match &d.next {
         Next::Shrink { batch_size } => {
-            tx.execute(
-                "UPDATE sync_state SET batch_size = ?1 WHERE singleton = 1",
-                [*batch_size as i64],
-            )
-            .ctx("keeping the smaller batch size")?;
+            sync_state::set_batch_size(&tx, *batch_size as i64)?;
         }
         Next::Stop(p) => set_error(&tx, Some((p.code(), p.message())))?,
         Next::Retry { why, .. } => set_error(&tx, Some((why.code(), why.message())))?,
         Next::Done | Next::Continue => set_error(&tx, None)?,
     }
-    tx.execute(
-        "UPDATE sync_state SET last_attempt_at = ?1 WHERE singleton = 1",
-        [&at],
-    )
-    .ctx("recording the sync attempt")?;
+    sync_state::set_attempt_at(&tx, &at)?;
     tx.commit().ctx("committing the endpoint's answer")
 }
 
@@ -167,12 +145,7 @@ pub fn record_failure(
         Some(Failure::Transient(t)) => (Some(t.code().to_owned()), Some(t.message())),
         None => (None, None),
     };
-    conn.execute(
-        "UPDATE sync_state SET last_error_code = ?1, last_error = ?2, last_attempt_at = ?3 WHERE singleton = 1",
-        params![code, message, utc_text(now)],
-    )
-    .ctx("recording the sync attempt")?;
-    Ok(())
+    sync_state::set_failure(conn, code.as_deref(), message.as_deref(), &utc_text(now))
 }
 
 pub enum Failure<'a> {
@@ -185,33 +158,16 @@ pub fn record_success(
     skew_seconds: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let at = utc_text(now);
-    conn.execute(
-        "UPDATE sync_state SET last_success_at = ?1, last_attempt_at = ?1,
-             server_time_skew_s = COALESCE(?2, server_time_skew_s) WHERE singleton = 1",
-        params![at, skew_seconds],
-    )
-    .ctx("recording the sync attempt")?;
-    Ok(())
+    sync_state::set_success(conn, skew_seconds, &utc_text(now))
 }
 
 /// A supervisor cleared the warning (or the endpoint recovered).
 pub fn clear_warning(conn: &Connection) -> Result<()> {
-    conn.execute(
-        "UPDATE sync_state SET warning_code = NULL, warning = NULL, warning_at = NULL WHERE singleton = 1",
-        [],
-    )
-    .ctx("clearing the sync warning")?;
-    Ok(())
+    sync_state::clear_warning(conn)
 }
 
 fn set_warning(conn: &Connection, w: &Problem, now: DateTime<Utc>) -> Result<()> {
-    conn.execute(
-        "UPDATE sync_state SET warning_code = ?1, warning = ?2, warning_at = ?3 WHERE singleton = 1",
-        params![w.code(), w.message(), utc_text(now)],
-    )
-    .ctx("recording a sync warning")?;
-    Ok(())
+    sync_state::set_warning(conn, w.code(), &w.message(), &utc_text(now))
 }
 
 fn set_error(conn: &Connection, error: Option<(&str, String)>) -> Result<()> {
@@ -219,12 +175,7 @@ fn set_error(conn: &Connection, error: Option<(&str, String)>) -> Result<()> {
         Some((c, m)) => (Some(c), Some(m)),
         None => (None, None),
     };
-    conn.execute(
-        "UPDATE sync_state SET last_error_code = ?1, last_error = ?2 WHERE singleton = 1",
-        params![code, message],
-    )
-    .ctx("recording the sync error")?;
-    Ok(())
+    sync_state::set_error(conn, code, message.as_deref())
 }
 
 fn clip(text: &str, max: usize) -> String {

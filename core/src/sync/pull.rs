@@ -95,17 +95,9 @@ pub fn apply_page(
         }
     }
     if let Some(next) = &page.next {
-        tx.execute(
-            "UPDATE sync_state SET cursor = ?1 WHERE singleton = 1",
-            [next],
-        )
-        .ctx("storing the sync cursor")?;
+        crate::store::sync_state::set_cursor(&tx, next)?;
     }
-    tx.execute(
-        "UPDATE sync_state SET last_success_at = ?1 WHERE singleton = 1",
-        [utc_text(now)],
-    )
-    .ctx("recording the sync")?;
+    crate::store::sync_state::set_last_success(&tx, &utc_text(now))?;
     tx.commit().ctx("committing ICE updates")?;
     Ok(applied)
 }
@@ -204,24 +196,20 @@ fn apply_one(
             newest_at(tx, u)?.as_deref(),
         ) {
             let (column, value) = effect.column();
-            let sql = format!("UPDATE hold SET {column} = ?2 WHERE hold_id = ?1");
-            tx.execute(&sql, params![u.hold_id, value])
+            crate::store::hold::set_column(tx, &u.hold_id, column, value)
                 .ctx("applying an ICE update to its hold")?;
         }
     }
-    tx.execute(
-        "INSERT INTO ice_update (update_id, hold_id, kind, at, details, applied_at, known_hold, known_kind)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            u.update_id,
-            u.hold_id,
-            u.kind,
-            u.at,
-            serde_json::to_string(&u.details).unwrap_or_else(|_| "{}".into()),
-            utc_text(now),
-            known_hold,
-            usable
-        ],
+    crate::store::hold::insert_ice_update(
+        tx,
+        &u.update_id,
+        &u.hold_id,
+        &u.kind,
+        &u.at,
+        &serde_json::to_string(&u.details).unwrap_or_else(|_| "{}".into()),
+        &utc_text(now),
+        known_hold,
+        usable,
     )
     .ctx("storing an ICE update")?;
     events::append(
