@@ -211,8 +211,7 @@ fn five_failures_in_15_minutes_lock_until_an_admin_unlocks() {
     let wrong = f
         .desk
         .sign_in("dep", "wrong-password", t0 + Duration::minutes(19))
-        .err()
-        .expect("wrong");
+        .expect_err("wrong");
     for i in 0..4 {
         assert!(f
             .desk
@@ -224,8 +223,7 @@ fn five_failures_in_15_minutes_lock_until_an_admin_unlocks() {
     let err = f
         .desk
         .sign_in("dep", PW, t0 + Duration::minutes(25))
-        .err()
-        .expect("locked");
+        .expect_err("locked");
     assert_eq!(err.to_string(), wrong.to_string());
     assert_eq!(err.code(), "refused");
     let locked: bool = f
