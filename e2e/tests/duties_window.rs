@@ -1,8 +1,11 @@
 //! The supervisor's duties in the window: complaints due on the board (an
 //! overdue one marked as such, in words and colour; deputies see none), and
-//! the Complaints screen adding one and marking it reported.
+//! the Complaints screen adding one and marking it reported; the agency CA
+//! file on the endpoint settings screen.
 //!
 //! Run by `scripts/test.sh`: `cargo test -p wso-desk-e2e --test duties_window -- --ignored --test-threads=1`.
+
+use std::process::Command;
 
 use chrono::Duration;
 use wso_core::desk::NewComplaint;
@@ -102,6 +105,57 @@ async fn the_complaints_screen_adds_a_complaint_and_marks_it_reported() -> Resul
         let c = desk.open()?.complaint(&id, desk.now)?;
         assert_eq!(c.reported_to.as_deref(), Some("SDDO K. Patel"));
         assert!(c.reported_at.is_some());
+        w.stop().await
+    })
+    .await
+}
+
+#[tokio::test]
+#[ignore = "needs Xvfb + tauri-driver: run by scripts/test.sh"]
+async fn the_agency_ca_file_is_saved_through_core_and_shown() -> Result<()> {
+    within(async {
+        let desk = TestDesk::new()?;
+        let dir = desk.dir.path();
+        let not_pem = dir.join("not-a-cert.txt");
+        std::fs::write(&not_pem, "hello")?;
+        let pem = dir.join("agency-ca.pem");
+        let made = Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            ])
+            .args(["-subj", "/CN=Agency CA", "-keyout"])
+            .arg(dir.join("agency-ca.key"))
+            .arg("-out")
+            .arg(&pem)
+            .output()?;
+        assert!(
+            made.status.success(),
+            "{}",
+            String::from_utf8_lossy(&made.stderr)
+        );
+
+        let w = Window::start(&desk.db, &desk.key_file).await?;
+        w.sign_in("admin", "demo-admin-pass").await?;
+        w.click("Endpoint").await?;
+        // A file that holds no certificate is refused at the field, nothing stored.
+        w.fill("Agency CA file", &not_pem.to_string_lossy()).await?;
+        w.click("Save CA file").await?;
+        let refused = w.wait_text("#ep-ca-error", "not-a-cert.txt").await?;
+        assert!(refused.contains("PEM"), "{refused}");
+        let stored = wso_core::sync::endpoint_settings(&desk.open()?)?;
+        assert_eq!(stored.ca_file, None);
+
+        let pem_text = pem.to_string_lossy().into_owned();
+        w.fill("Agency CA file", &pem_text).await?;
+        w.click("Save CA file").await?;
+        w.wait_text(".saved", "CA file saved").await?;
+        w.wait_text(".ca-state", &pem_text).await?;
+        let stored = wso_core::sync::endpoint_settings(&desk.open()?)?;
+        assert_eq!(stored.ca_file.as_deref(), Some(pem_text.as_str()));
+        // Shown again when the screen is opened anew.
+        w.click("Board").await?;
+        w.click("Endpoint").await?;
+        w.wait_text(".ca-state", &pem_text).await?;
         w.stop().await
     })
     .await
