@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "sync_now",
     "endpoint_settings",
     "save_endpoint_settings",
+    "save_endpoint_ca_file",
     "test_endpoint_connection",
     "handoff_sheet",
     "save_handoff_pdf",

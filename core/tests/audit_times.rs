@@ -32,9 +32,15 @@ fn audit_times_are_utc_with_microseconds_and_event_times_whole_seconds() {
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    assert!(times.len() >= 5, "sign-ins, users, officer and the booking: {times:?}");
+    assert!(
+        times.len() >= 5,
+        "sign-ins, users, officer and the booking: {times:?}"
+    );
     for t in &times {
-        assert!(is_utc_micros(t), "audit time {t} is not UTC with microseconds");
+        assert!(
+            is_utc_micros(t),
+            "audit time {t} is not UTC with microseconds"
+        );
     }
     let mut stmt = conn
         .prepare("SELECT occurred_at, recorded_at FROM event ORDER BY seq")

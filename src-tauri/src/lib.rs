@@ -87,6 +87,7 @@ pub fn run() {
             commands::sync::sync_now,
             commands::sync::endpoint_settings,
             commands::sync::save_endpoint_settings,
+            commands::sync::save_endpoint_ca_file,
             commands::sync::test_endpoint_connection,
             commands::handoff::handoff_sheet,
             commands::handoff::save_handoff_pdf,

@@ -69,6 +69,16 @@ impl Complaint {
             (None, None) => String::new(),
         }
     }
+
+    /// Where the complaint stands, in the words the board and the sheet use:
+    /// an overdue one says so in capitals, like RELEASE REQUIRED.
+    pub fn status_text(&self) -> &'static str {
+        match (self.reported_at.is_some(), self.overdue) {
+            (true, _) => "reported",
+            (false, true) => "REPORT OVERDUE",
+            (false, false) => "report due",
+        }
+    }
 }
 
 fn already_reported(complaint_id: &str) -> Error {

@@ -98,6 +98,7 @@ impl Desk {
             reported_method: None,
             reported_to: None,
             due_at: utc_text(claim_due_at(at)),
+            remaining_seconds: Some((claim_due_at(at) - now).num_seconds()),
         })
     }
 

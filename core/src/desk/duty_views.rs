@@ -1,6 +1,7 @@
 //! A hold's duties as lists show them: its citizenship claims (the person's
 //! words, who heard them, when they are due to be reported) and its incidents.
 
+use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use serde::Serialize;
 
@@ -21,6 +22,10 @@ pub struct ClaimView {
     pub reported_to: Option<String>,
     /// 60 minutes after the claim.
     pub due_at: String,
+    /// Seconds until `due_at` at the `now` the detail was built (negative when
+    /// late); null once reported. The window counts down from it like the board.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub remaining_seconds: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -35,7 +40,11 @@ pub struct IncidentView {
     pub reviewed_at: Option<String>,
 }
 
-pub(super) fn claims_of(conn: &Connection, hold_id: &str) -> Result<Vec<ClaimView>> {
+pub(super) fn claims_of(
+    conn: &Connection,
+    hold_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<ClaimView>> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT claim_id, claimed_at, statement, heard_by, reported_at, reported_method, reported_to
@@ -59,7 +68,8 @@ pub(super) fn claims_of(conn: &Connection, hold_id: &str) -> Result<Vec<ClaimVie
     for row in rows {
         let (claim_id, at, statement, heard_by, reported_at, method, reported_to) =
             row.ctx("reading claims")?;
-        let claimed = stored(&at)?;
+        let due = claim_due_at(stored(&at)?);
+        let remaining_seconds = reported_at.is_none().then(|| (due - now).num_seconds());
         out.push(ClaimView {
             claim_id,
             at,
@@ -68,7 +78,8 @@ pub(super) fn claims_of(conn: &Connection, hold_id: &str) -> Result<Vec<ClaimVie
             reported_at,
             reported_method: method.as_deref().and_then(NoticeMethod::parse),
             reported_to,
-            due_at: utc_text(claim_due_at(claimed)),
+            due_at: utc_text(due),
+            remaining_seconds,
         });
     }
     Ok(out)

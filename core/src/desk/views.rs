@@ -235,7 +235,7 @@ fn summarise(
     let notified = get_o(32)?.map(|t| stored(&t)).transpose()?;
     // Holds booked before the notice duty was recorded owe no notice on the board.
     let notice_due = recorded_release.map(|_| notice_due_at(served_at));
-    let claims = claims_of(conn, &hold_id)?;
+    let claims = claims_of(conn, &hold_id, now)?;
     let incidents = incidents_of(conn, &hold_id)?;
     let today = now.with_timezone(&tz).date_naive();
     let release_cause = if !open {

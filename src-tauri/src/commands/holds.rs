@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 use tauri::State;
+use wso_core::auth::Role;
 use wso_core::custody::NewHold;
-use wso_core::desk::{BookingPreview, HoldDetail, HoldSummary};
+use wso_core::desk::{BookingPreview, Complaint, HoldDetail, HoldSummary};
 use wso_core::time::{facility_time, local_text, utc_text};
 
 use super::{now, public};
@@ -21,13 +22,56 @@ pub struct Board {
     /// The session is idle-locked: names and dates of birth were left out.
     pub names_hidden: bool,
     pub holds: Vec<HoldSummary>,
+    /// Complaints not yet reported to ICE, overdue first (supervisors only;
+    /// empty for deputies and while the screen is locked).
+    pub complaints_due: Vec<BoardComplaint>,
+}
+
+/// One complaint due on the board, with core's words for who and how urgent.
+#[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct BoardComplaint {
+    pub complaint_id: String,
+    pub about: String,
+    pub due_local: String,
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub remaining_seconds: Option<i64>,
+    pub overdue: bool,
+    pub status_text: String,
+}
+
+impl From<Complaint> for BoardComplaint {
+    fn from(c: Complaint) -> Self {
+        BoardComplaint {
+            about: c.about_text(),
+            status_text: c.status_text().to_owned(),
+            complaint_id: c.complaint_id,
+            due_local: c.due_local,
+            remaining_seconds: c.remaining_seconds,
+            overdue: c.overdue,
+        }
+    }
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn board(shell: State<'_, Shell>, all: bool) -> CmdResult<Board> {
-    let locked = shell.viewer_locked()?;
+    let viewer = match shell.background_actor() {
+        Ok(actor) => Some(actor),
+        Err(e) if e.code == "locked" => None,
+        Err(e) => return Err(e),
+    };
+    let locked = viewer.is_none();
     let now = now();
     let desk = shell.desk();
+    let complaints_due = match &viewer {
+        Some(actor) if actor.role >= Role::Supervisor => desk
+            .complaints_due(actor, now)
+            .map_err(public)?
+            .into_iter()
+            .map(BoardComplaint::from)
+            .collect(),
+        _ => Vec::new(),
+    };
     let mut holds = desk.list_holds(now, all).map_err(public)?;
     if locked {
         // The countdowns keep running on a locked screen; who is held does not show.
@@ -44,6 +88,7 @@ pub fn board(shell: State<'_, Shell>, all: bool) -> CmdResult<Board> {
         now_local: local_text(now, desk.facility().timezone),
         names_hidden: locked,
         holds,
+        complaints_due,
     })
 }
 

@@ -133,6 +133,28 @@ pub async fn save_endpoint_settings(
     Ok(saved)
 }
 
+/// Trust the agency CA file typed (a path on this computer), or stop
+/// trusting one when the field is empty; core checks the file holds a PEM
+/// certificate. Sync restarts so the next connection uses it.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_endpoint_ca_file(
+    shell: State<'_, Shell>,
+    sync: State<'_, BackgroundSync>,
+    ca_file: Option<String>,
+) -> CmdResult<EndpointSettings> {
+    let actor = shell.actor()?;
+    let ca_file = ca_file
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .map(std::path::PathBuf::from);
+    let saved =
+        wso_core::sync::save_endpoint_ca_file(&mut shell.desk(), &actor, ca_file.as_deref(), now())
+            .map_err(public)?;
+    sync.stop().await;
+    sync.start(&shell.desk()).map_err(public)?;
+    Ok(saved)
+}
+
 /// "Test connection" with the URL on screen and the token typed, or the
 /// stored token when none is typed. The stored token is only ever sent to
 /// the stored URL: testing it against a typed URL could hand it to anyone.

@@ -138,6 +138,9 @@ export const api = {
   /** `token` null keeps the stored one. */
   saveEndpointSettings: (url: string, token: string | null) =>
     call<EndpointSettings>("save_endpoint_settings", { url, token }),
+  /** `ca_file` null (or blank) stops trusting an agency CA. */
+  saveEndpointCaFile: (ca_file: string | null) =>
+    call<EndpointSettings>("save_endpoint_ca_file", { ca_file }),
   testEndpointConnection: (url: string, token: string | null) =>
     call<ConnectionCheck>("test_endpoint_connection", { url, token }),
   handoffSheet: () => call<HandoffSheet>("handoff_sheet"),

@@ -8,4 +8,9 @@ export type ClaimView = { claim_id: string, at: string, statement: string, heard
 /**
  * 60 minutes after the claim.
  */
-due_at: string, };
+due_at: string, 
+/**
+ * Seconds until `due_at` at the `now` the detail was built (negative when
+ * late); null once reported. The window counts down from it like the board.
+ */
+remaining_seconds: number | null, };
