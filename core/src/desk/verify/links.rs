@@ -27,9 +27,18 @@ pub(super) fn check_links(conn: &Connection, now: DateTime<Utc>) -> Result<()> {
     sync_state_matches(conn)
 }
 
-/// Core stamps records with its clock: none lies beyond now plus the slack.
+/// How far ahead of `now` a record may lie and still be honest: a workstation
+/// clock stepped forward and then back (the clock watch audits both steps)
+/// stamps what was written meanwhile ahead of the corrected clock. A day
+/// covers a wrong hour or date typed by hand; a history moved years ahead to
+/// pass core's other rules still shows.
+const CLOCK_STEP_TOLERANCE_HOURS: i64 = 24;
+
+/// Core stamps records with its clock: none lies beyond now plus the slack and
+/// the clock-step tolerance.
 fn nothing_after(conn: &Connection, now: DateTime<Utc>) -> Result<()> {
-    let limit = now + Duration::seconds(CLOCK_SLACK_SECONDS);
+    let limit =
+        now + Duration::seconds(CLOCK_SLACK_SECONDS) + Duration::hours(CLOCK_STEP_TOLERANCE_HOURS);
     let event: Option<i64> = conn
         .query_row(
             "SELECT seq FROM event WHERE recorded_at > ?1 ORDER BY seq LIMIT 1",
