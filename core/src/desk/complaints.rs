@@ -58,6 +58,10 @@ pub struct Complaint {
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub remaining_seconds: Option<i64>,
     pub recorded_by: String,
+    /// [`Complaint::about_text`], for screens that show it.
+    pub about: String,
+    /// [`Complaint::status_text`], for screens that show it.
+    pub status: String,
 }
 
 impl Complaint {
@@ -304,7 +308,7 @@ impl Desk {
         };
         let due_at = complaint_due(received_at, &about, tz);
         let reported_at = get_o(6)?.map(|t| stored(&t)).transpose()?;
-        Ok(Complaint {
+        let mut complaint = Complaint {
             complaint_id: get_s(0)?,
             received_at,
             received_local: local_text(received_at, tz),
@@ -321,7 +325,12 @@ impl Desk {
             overdue: reported_at.is_none() && now > due_at,
             remaining_seconds: reported_at.is_none().then(|| (due_at - now).num_seconds()),
             recorded_by: get_s(8)?,
-        })
+            about: String::new(),
+            status: String::new(),
+        };
+        complaint.about = complaint.about_text();
+        complaint.status = complaint.status_text().to_owned();
+        Ok(complaint)
     }
 }
 

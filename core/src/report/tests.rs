@@ -93,6 +93,8 @@ fn complaint(received: &str, due: &str, reported: Option<&str>) -> Complaint {
         overdue: false,
         remaining_seconds: None,
         recorded_by: "sup".into(),
+        about: String::new(),
+        status: String::new(),
     }
 }
 

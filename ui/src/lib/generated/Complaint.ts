@@ -23,4 +23,12 @@ overdue: boolean,
 /**
  * Seconds until due at `now` (negative when overdue); null once reported.
  */
-remaining_seconds: number | null, recorded_by: string, };
+remaining_seconds: number | null, recorded_by: string, 
+/**
+ * [`Complaint::about_text`], for screens that show it.
+ */
+about: string, 
+/**
+ * [`Complaint::status_text`], for screens that show it.
+ */
+status: string, };
