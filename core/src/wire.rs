@@ -259,6 +259,9 @@ impl EventBody for IncidentReviewed {
     const TYPE: &'static str = "hold.incident_reviewed";
 }
 
+/// The one reason a hold is voided: the same warrant booked at two desks.
+pub const VOID_DUPLICATE_BOOKING: &str = "duplicate_booking";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Voided {
     pub reason: String,

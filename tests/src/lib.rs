@@ -28,6 +28,9 @@ pub const TOKEN: &str = "desk-1-token-for-tests";
 pub const OTHER_DESK_ID: &str = "hillsborough-desk-1";
 pub const OTHER_FACILITY_ID: &str = "hillsborough-central";
 pub const OTHER_TOKEN: &str = "other-facility-token-for-tests";
+/// A second desk of the test desk's facility (several desks, sync-protocol v1.1).
+pub const SECOND_DESK_ID: &str = "booking-desk-2";
+pub const SECOND_TOKEN: &str = "desk-2-token-for-tests";
 pub const ADMIN_TOKEN: &str = "admin-token-for-tests";
 const PASSWORD: &str = "harbor-lantern-42";
 
@@ -117,6 +120,7 @@ impl EndpointProcess {
             .arg(&db)
             .args(["--listen", &options.listen, "--facility", FACILITY_ID])
             .args(["--token", &format!("{DESK_ID}={TOKEN}")])
+            .args(["--token", &format!("{SECOND_DESK_ID}={SECOND_TOKEN}")])
             .args([
                 "--token",
                 &format!("{OTHER_DESK_ID}@{OTHER_FACILITY_ID}={OTHER_TOKEN}"),
@@ -266,10 +270,15 @@ pub struct DeskFixture {
 impl DeskFixture {
     /// `wsoctl init` with the demo facility, an officer, and `holds` holds.
     pub fn new(holds: usize) -> DeskFixture {
+        Self::at_desk(DESK_ID, TOKEN, holds)
+    }
+
+    /// The same, as another desk of the facility (`desk_id`, its `token`).
+    pub fn at_desk(desk_id: &str, token: &str, holds: usize) -> DeskFixture {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("desk.db");
         let token_file = dir.path().join("token");
-        std::fs::write(&token_file, format!("{TOKEN}\n")).expect("writing the token file");
+        std::fs::write(&token_file, format!("{token}\n")).expect("writing the token file");
         let facility = dir.path().join("facility.toml");
         std::fs::write(&facility, wso_core::demo::FACILITY_TOML)
             .expect("writing the facility file");
@@ -286,7 +295,7 @@ impl DeskFixture {
                 "--facility",
                 &fac,
                 "--desk-id",
-                DESK_ID,
+                desk_id,
                 "--admin",
                 "admin",
                 "--password-stdin",
@@ -336,8 +345,21 @@ impl DeskFixture {
         (0..n)
             .map(|_| {
                 self.opened += 1;
-                let number = format!("W-{:04}", self.opened);
-                let booking = format!("B-{:04}", self.opened);
+                // Numbers unique across the desks of a test (two desks booking
+                // one warrant is a possible duplicate, tested on purpose).
+                let desk: String = self
+                    .dir
+                    .path()
+                    .file_name()
+                    .map(|n| {
+                        n.to_string_lossy()
+                            .chars()
+                            .filter(char::is_ascii_alphanumeric)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let number = format!("W-{desk}-{:04}", self.opened);
+                let booking = format!("B-{desk}-{:04}", self.opened);
                 let out = self
                     .wsoctl(&[
                         "hold",

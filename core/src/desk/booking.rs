@@ -219,8 +219,9 @@ pub(super) fn refuse_open_warrant(
 ) -> Result<()> {
     let duplicate: Option<String> = conn
         .query_row(
-            "SELECT hold_id FROM hold WHERE status = 'open' AND warrant_form = ?1 AND warrant_key = ?2
-               AND hold_id IS NOT ?3",
+            "SELECT hold_id FROM hold WHERE status = 'open' AND voided_at IS NULL
+               AND warrant_form = ?1 AND warrant_key = ?2 AND hold_id IS NOT ?3
+             ORDER BY served_at LIMIT 1",
             params![form, match_key(number), except],
             |r| r.get(0),
         )

@@ -52,7 +52,8 @@ pub(super) fn open_hold(tx: &Transaction<'_>, hold_id: &str) -> Result<OpenHold>
     );
     let row: Option<Row> = tx
         .query_row(
-            "SELECT status, last_event_at, served_at, deadline_at, ice_notified_at, criminal_release_at, agreement_id
+            "SELECT CASE WHEN voided_at IS NULL THEN status ELSE 'voided as a duplicate booking' END,
+                    last_event_at, served_at, deadline_at, ice_notified_at, criminal_release_at, agreement_id
              FROM hold WHERE hold_id = ?1",
             [hold_id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),

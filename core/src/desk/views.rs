@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use super::duty_views::{claims_of, incidents_of};
 pub use super::duty_views::{ClaimView, IncidentView};
+use super::facility::HoldConflict;
 use super::Desk;
 use crate::custody::clock::{urgency, ActionRequired, Authority, Urgency};
 use crate::custody::duties::{
@@ -91,6 +92,18 @@ pub struct HoldSummary {
     pub destination: Option<String>,
     /// Why `action_required` is `release`.
     pub release_required_because: Option<ReleaseCause>,
+    // Several desks at one facility (sync-protocol.md v1.1).
+    /// The desk whose `hold.opened` booked it.
+    pub booked_at_desk: String,
+    /// Actions on the hold after another desk had closed it: they stand in
+    /// the history but did not change it; a supervisor looks at each.
+    pub conflicts: Vec<HoldConflict>,
+    /// Holds booked on the same warrant at another desk for a time that
+    /// overlaps this one: a supervisor voids one of them.
+    pub possible_duplicate_of: Vec<String>,
+    /// Set when a supervisor voided this hold as a duplicate: no custody.
+    pub voided_at: Option<String>,
+    pub kept_hold_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -116,12 +129,17 @@ pub(crate) const HOLD_COLUMNS: &str = "hold_id, status, family_name, given_names
     warrant_form, warrant_number, detainer_number, officer_credential, served_at, zone_id, inside_perimeter, authority,
     deadline_at, closed_at, release_reason, release_note, ice_officer, ice_release_kind, custody_assumed_by, pickup_at,
     lat_e7, lon_e7, criminal_release_at, criminal_release_basis, ice_supervisor, language, interpreter,
-    interpreter_declined, agreement_id, ice_notified_at, ice_notice_method, ice_notified_to, destination";
+    interpreter_declined, agreement_id, ice_notified_at, ice_notice_method, ice_notified_to, destination,
+    booked_at_desk, voided_at, kept_hold_id";
 
 impl Desk {
     /// Open holds (and with `all`, closed ones) in the order every list uses.
     pub fn list_holds(&self, now: DateTime<Utc>, all: bool) -> Result<Vec<HoldSummary>> {
-        let filter = if all { "" } else { "WHERE status = 'open'" };
+        let filter = if all {
+            "WHERE voided_at IS NULL"
+        } else {
+            "WHERE status = 'open' AND voided_at IS NULL"
+        };
         let sql = format!("SELECT {HOLD_COLUMNS} FROM hold {filter}");
         let mut holds = query_holds(&self.conn, &sql, [], self, now)?;
         holds.sort_by(board_order);
@@ -138,7 +156,7 @@ impl Desk {
         now: DateTime<Utc>,
     ) -> Result<Vec<HoldSummary>> {
         let sql = format!(
-            "SELECT {HOLD_COLUMNS} FROM hold WHERE status != 'open' AND closed_at > ?1 AND closed_at <= ?2"
+            "SELECT {HOLD_COLUMNS} FROM hold WHERE status != 'open' AND closed_at > ?1 AND closed_at <= ?2 AND voided_at IS NULL"
         );
         let (from, to) = (crate::time::utc_text(from), crate::time::utc_text(to));
         let mut holds = query_holds(&self.conn, &sql, [from, to], self, now)?;
@@ -158,12 +176,19 @@ impl Desk {
 
     pub fn show_hold(&self, hold_id: &str, now: DateTime<Utc>) -> Result<HoldDetail> {
         let hold = self.hold(hold_id, now)?;
+        // Every desk's events, in the order the hold's state folds them.
         let mut stmt = self
             .conn
-            .prepare("SELECT envelope FROM event WHERE hold_id = ?1 ORDER BY seq")
+            .prepare(
+                "SELECT envelope FROM (
+                     SELECT envelope, occurred_at, recorded_at, ?2 AS desk_id, seq FROM event WHERE hold_id = ?1
+                     UNION ALL
+                     SELECT envelope, occurred_at, recorded_at, desk_id, seq FROM facility_event WHERE hold_id = ?1)
+                 ORDER BY occurred_at, recorded_at, desk_id, seq",
+            )
             .ctx("reading history")?;
         let events = stmt
-            .query_map([hold_id], |r| r.get::<_, String>(0))
+            .query_map([hold_id, self.desk_id.as_str()], |r| r.get::<_, String>(0))
             .ctx("reading history")?
             .map(|t| t.map(|t| serde_json::from_str(&t).unwrap_or(Value::Null)))
             .collect::<std::result::Result<Vec<_>, _>>()
@@ -225,7 +250,9 @@ fn summarise(
     let ice_release_kind = get_o(20)?;
     let custody_assumed_by = get_o(21)?;
     let pickup = get_o(22)?.map(|t| stored(&t)).transpose()?;
-    let open = status == HoldStatus::Open;
+    let voided_at = get_o(37)?;
+    // A voided duplicate is no custody: no countdown, no duty.
+    let open = status == HoldStatus::Open && voided_at.is_none();
     let remaining = deadline.filter(|_| open).map(|d| (d - now).num_seconds());
     let urgency = remaining.map(urgency);
     let hold_id = get_s(0)?;
@@ -236,6 +263,7 @@ fn summarise(
     // Holds booked before the notice duty was recorded owe no notice on the board.
     let notice_due = recorded_release.map(|_| notice_due_at(served_at));
     let claims = claims_of(conn, &hold_id, now)?;
+    let standing = super::facility::standing(conn, &hold_id)?;
     let incidents = incidents_of(conn, &hold_id)?;
     let today = now.with_timezone(&tz).date_naive();
     let release_cause = if !open {
@@ -331,6 +359,11 @@ fn summarise(
         incidents,
         destination: get_o(35)?,
         release_required_because: release_cause,
+        booked_at_desk: get_s(36)?,
+        conflicts: standing.conflicts,
+        possible_duplicate_of: standing.possible_duplicate_of,
+        voided_at,
+        kept_hold_id: get_o(38)?,
     })
 }
 

@@ -19,9 +19,9 @@ pub(crate) fn insert(conn: &Connection, values: impl Params) -> rusqlite::Result
              warrant_form, warrant_number, detainer_number, officer_credential, served_at, zone_id, lat_e7, lon_e7,
              inside_perimeter, authority, deadline_at, last_event_at,
              criminal_release_at, criminal_release_basis, ice_supervisor, language, interpreter,
-             interpreter_declined, agreement_id)
+             interpreter_declined, agreement_id, booked_at_desk)
          VALUES (?1, 'open', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15, ?16, ?11,
-             ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+             ?17, ?18, ?19, ?20, ?21, ?22, ?23, (SELECT desk_id FROM facility WHERE singleton = 1))",
         values,
     )
 }
@@ -196,4 +196,55 @@ pub(crate) fn insert_ice_update(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![update_id, hold_id, kind, at, details, applied_at, known_hold, known_kind],
     )
+}
+
+/// Write a hold's row, claims and incidents as its fold gives them (the
+/// facility view: a hold another desk booked or acted on). Integer columns
+/// come as decimal text; the columns' affinity stores them as integers.
+pub(crate) fn write_folded(
+    conn: &Connection,
+    hold: &crate::custody::fold::Columns,
+    claims: &[crate::custody::fold::Columns],
+    incidents: &[crate::custody::fold::Columns],
+) -> rusqlite::Result<()> {
+    upsert(conn, "hold", "hold_id", hold)?;
+    let hold_id = hold
+        .iter()
+        .find(|(c, _)| *c == "hold_id")
+        .and_then(|(_, v)| v.clone())
+        .unwrap_or_default();
+    conn.execute("DELETE FROM claim WHERE hold_id = ?1", [&hold_id])?;
+    conn.execute("DELETE FROM incident WHERE hold_id = ?1", [&hold_id])?;
+    for row in claims {
+        upsert(conn, "claim", "claim_id", row)?;
+    }
+    for row in incidents {
+        upsert(conn, "incident", "incident_id", row)?;
+    }
+    Ok(())
+}
+
+/// `INSERT ... ON CONFLICT(key) DO UPDATE` of one row; `table` and the
+/// column names are core's own constants, never user text.
+fn upsert(
+    conn: &Connection,
+    table: &str,
+    key: &str,
+    row: &crate::custody::fold::Columns,
+) -> rusqlite::Result<usize> {
+    let names: Vec<&str> = row.iter().map(|(c, _)| *c).collect();
+    let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+    let updates: Vec<String> = names
+        .iter()
+        .filter(|c| **c != key)
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    let sql = format!(
+        "INSERT INTO {table} ({}) VALUES ({}) ON CONFLICT({key}) DO UPDATE SET {}",
+        names.join(", "),
+        marks.join(", "),
+        updates.join(", ")
+    );
+    let values: Vec<&Option<String>> = row.iter().map(|(_, v)| v).collect();
+    conn.execute(&sql, rusqlite::params_from_iter(values))
 }

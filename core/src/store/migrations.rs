@@ -1,7 +1,7 @@
 //! Schema migrations: numbered `.sql` files in `migrations/`, embedded at build
 //! time and applied by `PRAGMA user_version` in one transaction.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 use crate::error::{Error, Result, SqlContext};
 
@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/0005_complaints.sql"),
     include_str!("../../../migrations/0006_sessions.sql"),
     include_str!("../../../migrations/0007_warrant_keys.sql"),
+    include_str!("../../../migrations/0008_facility.sql"),
 ];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -38,6 +39,18 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
     if refuse_newer(user_version(conn)?)? >= target {
         return Ok(());
     }
+    // A script may rebuild a table others refer to (schema 8 rebuilds
+    // `hold`): foreign keys are off for the upgrade, which SQLite allows only
+    // outside a transaction, and checked before it commits.
+    conn.pragma_update(None, "foreign_keys", false)
+        .ctx("pausing foreign keys for the schema upgrade")?;
+    let upgraded = upgrade(conn, target);
+    conn.pragma_update(None, "foreign_keys", true)
+        .ctx("restoring foreign keys after the schema upgrade")?;
+    upgraded
+}
+
+fn upgrade(conn: &mut Connection, target: i64) -> Result<()> {
     let tx = super::write_lock(conn, "starting the schema upgrade")?;
     let found = refuse_newer(user_version(&tx)?)?;
     if found >= target {
@@ -52,6 +65,17 @@ pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
         tx.execute_batch(script).map_err(|source| Error::Database {
             message: format!("schema upgrade to version {} failed: {source}", i + 1),
         })?;
+    }
+    let dangling: Option<String> = tx
+        .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+        .optional()
+        .ctx("checking references after the schema upgrade")?;
+    if let Some(table) = dangling {
+        return Err(Error::Database {
+            message: format!(
+                "schema upgrade to version {target} left a dangling reference in `{table}`"
+            ),
+        });
     }
     tx.pragma_update(None, "user_version", target)
         .ctx("recording the schema version")?;

@@ -12,6 +12,7 @@
 
 pub mod audit;
 pub(crate) mod event;
+pub mod facility;
 pub mod files;
 pub(crate) mod hold;
 pub mod key;

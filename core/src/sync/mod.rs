@@ -23,6 +23,7 @@ pub mod background;
 pub mod check;
 pub mod client;
 pub mod decision;
+pub mod facility;
 pub mod outbox;
 pub mod problem;
 pub mod pull;

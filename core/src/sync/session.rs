@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::client::{Endpoint, Reply};
 use super::decision::{check_anchor, decide_failure, decide_push, BackoffPolicy, Next, PushState};
+use super::facility;
 use super::outbox::{self, Failure};
 use super::problem::{Problem, Transient};
 use super::pull::{self, PAGE_LIMIT};
@@ -48,6 +49,10 @@ pub struct RoundReport {
     /// This session read its most pages ([`MAX_PAGES_PER_SESSION`]); the rest
     /// of the updates wait for the next sync.
     pub pages_capped: bool,
+    /// Other desks' events of this facility new to this desk, applied.
+    pub facility_events_applied: usize,
+    /// Other desks' events that stopped their desk (shown, not applied).
+    pub facility_events_stopped: usize,
 }
 
 impl std::ops::AddAssign for RoundReport {
@@ -55,6 +60,8 @@ impl std::ops::AddAssign for RoundReport {
         self.batches_sent += other.batches_sent;
         self.updates_applied += other.updates_applied;
         self.pages_capped |= other.pages_capped;
+        self.facility_events_applied += other.facility_events_applied;
+        self.facility_events_stopped += other.facility_events_stopped;
     }
 }
 
@@ -62,6 +69,10 @@ impl std::ops::AddAssign for RoundReport {
 /// app's loop): an endpoint cannot keep a desk pulling, and filling its disk,
 /// for ever. 100 pages of 200 is far more than a facility's updates in a day.
 pub const MAX_PAGES_PER_SESSION: u32 = 100;
+
+/// Most facility feed pages one session reads: 400 pages of 500 events is
+/// more than a desk that was down for a day needs to catch up.
+pub const MAX_FACILITY_PAGES_PER_SESSION: u32 = 400;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum RoundEnd {
@@ -88,6 +99,8 @@ pub struct Session<'a> {
     attempt: u32,
     /// Update pages read so far (at most `MAX_PAGES_PER_SESSION`).
     pages: u32,
+    /// Facility feed pages read so far (at most `MAX_FACILITY_PAGES_PER_SESSION`).
+    facility_pages: u32,
 }
 
 impl<'a> Session<'a> {
@@ -98,6 +111,7 @@ impl<'a> Session<'a> {
             env,
             attempt: 0,
             pages: 0,
+            facility_pages: 0,
         }
     }
 
@@ -129,7 +143,12 @@ impl<'a> Session<'a> {
         let pulled = if unreachable {
             RoundEnd::Complete
         } else {
-            self.pull(&mut report).await?
+            match self.pull(&mut report).await? {
+                // The other desks' events after ICE's updates: a receipt
+                // another desk wrote names an update this desk has by then.
+                RoundEnd::Complete => self.pull_facility(&mut report).await?,
+                other => other,
+            }
         };
         // Applying updates wrote receipt events: deliver them in the same exchange.
         let pushed = match pushed {
@@ -284,6 +303,66 @@ impl<'a> Session<'a> {
             report.updates_applied +=
                 pull::apply_page(self.desk.conn_mut(), &desk_id, &facility_id, &page, now)?;
             self.attempt = 0;
+        }
+    }
+
+    /// Read the facility feed to an empty page, applying each page.
+    async fn pull_facility(&mut self, report: &mut RoundReport) -> Result<RoundEnd, SyncError> {
+        let desk_id = self.desk.desk_id().to_owned();
+        let facility_id = self.desk.facility().id.clone();
+        loop {
+            if self.facility_pages >= MAX_FACILITY_PAGES_PER_SESSION {
+                report.pages_capped = true;
+                return Ok(RoundEnd::Complete);
+            }
+            self.facility_pages += 1;
+            let cursor = facility::cursor(self.desk.conn())?;
+            let reply = self
+                .endpoint
+                .facility_events(&facility_id, cursor.as_deref(), facility::PAGE_LIMIT)
+                .await;
+            let now = self.env.clock.now();
+            let body = match &reply {
+                Reply::Response {
+                    status: 200, body, ..
+                } => body,
+                // An endpoint of protocol v1 has no facility feed: this desk
+                // then works as the only desk, as before.
+                Reply::Response { status: 404, .. } => return Ok(RoundEnd::Complete),
+                other => {
+                    let backoff = self
+                        .env
+                        .backoff
+                        .delay(self.attempt, self.env.jitter.sample());
+                    return self.pull_failed(decide_failure(other.as_attempt(), now, backoff), now);
+                }
+            };
+            let page = match facility::parse_page(body) {
+                Ok(page) => page,
+                Err(problem) => {
+                    outbox::record_failure(
+                        self.desk.conn(),
+                        Some(Failure::Problem(&problem)),
+                        now,
+                    )?;
+                    return Ok(RoundEnd::Stopped(problem));
+                }
+            };
+            if !page.events.is_empty() && page.next.as_deref() == cursor.as_deref() {
+                let problem = Problem::MalformedUpdates {
+                    detail: "a page of the facility feed did not move the cursor".into(),
+                };
+                outbox::record_failure(self.desk.conn(), Some(Failure::Problem(&problem)), now)?;
+                return Ok(RoundEnd::Stopped(problem));
+            }
+            let applied =
+                facility::apply_page(self.desk.conn_mut(), &desk_id, &facility_id, &page, now)?;
+            report.facility_events_applied += applied.applied;
+            report.facility_events_stopped += applied.stopped;
+            self.attempt = 0;
+            if page.events.is_empty() {
+                return Ok(RoundEnd::Complete);
+            }
         }
     }
 

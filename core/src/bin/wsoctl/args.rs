@@ -261,6 +261,15 @@ pub enum HoldCommand {
         #[arg(long)]
         note: Option<String>,
     },
+    /// Void a duplicate booking (supervisors): the same warrant booked at two
+    /// desks while apart; name the hold that is kept
+    Void {
+        hold_id: String,
+        #[arg(long, value_name = "HOLD_ID")]
+        kept: String,
+        #[arg(long)]
+        note: String,
+    },
     Correct {
         hold_id: String,
         #[arg(long)]

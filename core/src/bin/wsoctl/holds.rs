@@ -165,6 +165,22 @@ pub fn run(ctx: &Context, cmd: HoldCommand) -> CliResult {
             )?;
             output::print(ctx, &hold, &line(&hold));
         }
+        HoldCommand::Void {
+            hold_id,
+            kept,
+            note,
+        } => {
+            let mut desk = ctx.open()?;
+            let actor = ctx.actor(&mut desk)?;
+            let now = clock_now();
+            desk.void_hold(&actor, &hold_id, &kept, &note, now)?;
+            let hold = desk.hold(&hold_id, now)?;
+            output::print(
+                ctx,
+                &hold,
+                &format!("hold {hold_id} voided as a duplicate of {kept}: it is no custody and leaves every list"),
+            );
+        }
         HoldCommand::Correct {
             hold_id,
             field,

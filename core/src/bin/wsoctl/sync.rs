@@ -166,13 +166,21 @@ pub fn run(ctx: &Context, args: SyncArgs) -> CliResult {
     for p in &status.problems {
         eprintln!("wsoctl: warning: {}; {}", p.message, p.action);
     }
-    let human = format!(
-        "synced: {} event(s) acknowledged in total, {} waiting; {} ICE update(s) applied",
-        status.acked_seq, status.events_waiting, report.updates_applied
+    let facility = desk.freshness(crate::clock_now())?;
+    let mut human = format!(
+        "synced: {} event(s) acknowledged in total, {} waiting; {} ICE update(s) applied; {} event(s) of other desks applied\n{}",
+        status.acked_seq,
+        status.events_waiting,
+        report.updates_applied,
+        report.facility_events_applied,
+        facility.summary
     );
+    for d in &facility.desks {
+        human.push_str(&format!("\n  {}", d.line));
+    }
     output::print(
         ctx,
-        &json!({ "ok": true, "report": report, "status": status }),
+        &json!({ "ok": true, "report": report, "status": status, "facility": facility }),
         &human,
     );
     Ok(())

@@ -46,6 +46,8 @@ impl HoldState {
         if !was_current {
             self.conflicts.push(Conflict {
                 at: e.at.clone(),
+                kind: e.kind.clone(),
+                occurred_at: e.occurred_at,
                 why: "corrects a value the hold no longer had",
             });
         }

@@ -103,6 +103,11 @@ pub enum Change {
         incident_id: String,
         note: String,
     },
+    /// A supervisor's void of a duplicate booking, naming the hold kept.
+    Voided {
+        kept_hold_id: String,
+        note: String,
+    },
 }
 
 /// An ICE update as the desk stored it when it applied it (`ice_update`).
@@ -316,6 +321,19 @@ impl HoldEvent {
                     note: b.note,
                 }
             }
+            "hold.voided" => {
+                let b: wire::Voided = read(&e).map_err(bad)?;
+                if b.reason != wire::VOID_DUPLICATE_BOOKING {
+                    return Err(bad(format!(
+                        "`{}` is not a reason core voids a hold for",
+                        b.reason
+                    )));
+                }
+                Change::Voided {
+                    kept_hold_id: b.kept_hold_id,
+                    note: b.note,
+                }
+            }
             other => return Err(bad(format!("`{other}` is not an event type core writes"))),
         };
         Ok(HoldEvent {
@@ -347,7 +365,8 @@ impl HoldEvent {
             Change::Corrected { .. }
             | Change::UpdateApplied { .. }
             | Change::Incident { .. }
-            | Change::IncidentReviewed { .. } => None,
+            | Change::IncidentReviewed { .. }
+            | Change::Voided { .. } => None,
         }
     }
 
@@ -374,6 +393,7 @@ impl HoldEvent {
             Change::Corrected { .. }
                 | Change::UpdateApplied { .. }
                 | Change::IncidentReviewed { .. }
+                | Change::Voided { .. }
         )
     }
 }

@@ -29,7 +29,7 @@ use chrono::Duration;
 
 pub use event::{AgreementTerms, Change, EventRef, HoldEvent, Opened, Particulars, StoredUpdate};
 pub use ice::{ice_effect, superseded, usable, IceEffect, ROSTER_UPDATE_KINDS};
-pub use state::{Columns, HoldState};
+pub use state::{Columns, HoldState, Void};
 
 use super::hold::CLOCK_SLACK_SECONDS;
 
@@ -41,10 +41,14 @@ pub struct FoldError {
     pub why: String,
 }
 
-/// An event that stands in the history but did not change the hold.
+/// An event that stands in the history but did not change the hold: an
+/// action on a hold another desk had already closed (or a supervisor voided).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conflict {
     pub at: EventRef,
+    /// The event's type (`hold.moved`, ...).
+    pub kind: String,
+    pub occurred_at: chrono::DateTime<chrono::Utc>,
     pub why: &'static str,
 }
 
@@ -94,6 +98,7 @@ pub const PERSONAL_COLUMNS: &[&str] = &[
     "reviewed_by",
     "note",
     "detail",
+    "void_note",
 ];
 
 /// The order of a hold's events, the same on every desk: `occurred_at`, then

@@ -59,6 +59,17 @@ pub struct HoldState {
     /// Rows of the `claim` and `incident` tables, as core writes them.
     pub claims: Vec<Columns>,
     pub incidents: Vec<Columns>,
+    /// Set when a supervisor voided this hold as a duplicate booking.
+    pub voided: Option<Void>,
+}
+
+/// A supervisor's void of a duplicate booking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Void {
+    pub at: DateTime<Utc>,
+    pub by: String,
+    pub kept_hold_id: String,
+    pub note: String,
 }
 
 /// A table row as core stores it: (column, value as text or null).
@@ -147,6 +158,7 @@ impl HoldState {
             held_without_authority: None,
             claims: Vec::new(),
             incidents: Vec::new(),
+            voided: None,
         })
     }
 
@@ -155,10 +167,17 @@ impl HoldState {
             at: e.at.clone(),
             why: why.into(),
         };
-        if e.custody_time().is_some() && self.status != HoldStatus::Open {
+        let closed = self.status != HoldStatus::Open || self.voided.is_some();
+        if closed && (e.custody_time().is_some() || matches!(change, Change::Voided { .. })) {
             self.conflicts.push(Conflict {
                 at: e.at.clone(),
-                why: "acts on a hold that was already closed",
+                kind: e.kind.clone(),
+                occurred_at: e.occurred_at,
+                why: if self.voided.is_some() {
+                    "acts on a hold a supervisor had voided as a duplicate"
+                } else {
+                    "acts on a hold that was already closed"
+                },
             });
             return Ok(());
         }
@@ -296,6 +315,17 @@ impl HoldState {
                 set(incident, "note", Some(note.clone()));
             }
             Change::Corrected { field, old, new } => self.correct(e, field, old, new)?,
+            Change::Voided { kept_hold_id, note } => {
+                if *kept_hold_id == self.hold_id {
+                    return Err(bad("a hold voided in favour of itself"));
+                }
+                self.voided = Some(Void {
+                    at: e.occurred_at,
+                    by: e.recorded_by.clone(),
+                    kept_hold_id: kept_hold_id.clone(),
+                    note: note.clone(),
+                });
+            }
             // Claims and incidents live in their own tables; receipts are
             // folded by `fold` with the update they name.
             Change::Opened(_) | Change::UpdateApplied { .. } => {}
@@ -393,6 +423,14 @@ impl HoldState {
             ("ice_notice_method", self.ice_notice_method.clone()),
             ("ice_notified_to", self.ice_notified_to.clone()),
             ("destination", self.destination.clone()),
+            ("booked_at_desk", Some(self.booked.desk_id.clone())),
+            ("voided_at", t(self.voided.as_ref().map(|v| v.at))),
+            ("voided_by", self.voided.as_ref().map(|v| v.by.clone())),
+            (
+                "kept_hold_id",
+                self.voided.as_ref().map(|v| v.kept_hold_id.clone()),
+            ),
+            ("void_note", self.voided.as_ref().map(|v| v.note.clone())),
         ]
     }
 }

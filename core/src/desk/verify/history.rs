@@ -39,6 +39,8 @@ struct UpdateRow {
 struct Group {
     events: Vec<HoldEvent>,
     flags: HashMap<String, (bool, bool)>,
+    /// For a hold with no event of this desk.
+    hold_id: Option<String>,
 }
 
 /// Every hold's events against its row; returns the number of holds checked.
@@ -117,6 +119,18 @@ pub(super) fn check_holds(conn: &Connection, desk_id: &str, facility_id: &str) -
         group.events.push(event);
     }
     holds += check_one_hold(conn, group, acked)?;
+    // Holds only other desks have acted on: their events alone.
+    for hold_id in crate::store::facility::holds_only_elsewhere(conn)? {
+        holds += check_one_hold(
+            conn,
+            Group {
+                events: vec![],
+                flags: HashMap::new(),
+                hold_id: Some(hold_id),
+            },
+            acked,
+        )?;
+    }
     if let Some(id) = updates.keys().min() {
         return Err(broken(format!(
             "ICE update {id} is stored but no event records receiving it"
@@ -125,6 +139,7 @@ pub(super) fn check_holds(conn: &Connection, desk_id: &str, facility_id: &str) -
     let orphan: Option<String> = conn
         .query_row(
             "SELECT hold_id FROM hold WHERE hold_id NOT IN (SELECT hold_id FROM event WHERE type = 'hold.opened')
+               AND hold_id NOT IN (SELECT hold_id FROM facility_event WHERE type = 'hold.opened')
              ORDER BY hold_id LIMIT 1",
             [],
             |r| r.get(0),
@@ -138,15 +153,20 @@ pub(super) fn check_holds(conn: &Connection, desk_id: &str, facility_id: &str) -
     Ok(holds)
 }
 
-fn check_one_hold(conn: &Connection, group: Group, acked: i64) -> Result<u64> {
-    let Some(first) = group.events.first() else {
+fn check_one_hold(conn: &Connection, mut group: Group, acked: i64) -> Result<u64> {
+    let Some(hold_id) = group
+        .events
+        .first()
+        .map(|e| e.hold_id.clone())
+        .or(group.hold_id.take())
+    else {
         return Ok(0);
     };
-    let hold_id = first.hold_id.clone();
     // One desk's custody times never run backwards: core refuses a time
     // before the hold's previous event.
     let mut last: Option<DateTime<Utc>> = None;
     let mut opened_seq = 0;
+    // (Only this desk's events are in the group yet.)
     for e in &group.events {
         if matches!(e.change, Change::Opened(_)) {
             opened_seq = e.at.seq;
@@ -161,9 +181,33 @@ fn check_one_hold(conn: &Connection, group: Group, acked: i64) -> Result<u64> {
             last = Some(e.occurred_at);
         }
     }
+    // The other desks' events of the hold, as the facility view folds them
+    // (their chains were checked when they arrived, and again below).
+    let elsewhere = crate::store::facility::touched_elsewhere(conn, &hold_id)?;
+    let mut booked_elsewhere = false;
+    if elsewhere {
+        for (text, _) in crate::store::facility::envelopes_of_hold(conn, &hold_id)? {
+            let envelope: Value = serde_json::from_str(&text)
+                .map_err(|_| broken(format!("hold {hold_id}: another desk's event is not JSON")))?;
+            let e = HoldEvent::from_envelope(&envelope).map_err(broken)?;
+            match e.change {
+                Change::UpdateApplied { .. } => continue,
+                Change::Opened(_) => booked_elsewhere = true,
+                _ => {}
+            }
+            group.events.push(e);
+        }
+    }
     let folded = fold(group.events).map_err(broken)?;
     for r in &folded.receipts {
-        if group.flags.get(&r.update_id) != Some(&(r.known_hold, r.usable)) {
+        // Whether the hold was known when an update arrived depends, with
+        // several desks, on when the other desk's booking reached this one.
+        let known = if elsewhere { None } else { Some(r.known_hold) };
+        let stored = group
+            .flags
+            .get(&r.update_id)
+            .map(|(k, u)| (known.map(|_| *k), *u));
+        if stored != Some((known, r.usable)) {
             return Err(broken(format!(
                 "ICE update {}: whether its hold and kind were known is not what the history gives",
                 r.update_id
@@ -173,13 +217,35 @@ fn check_one_hold(conn: &Connection, group: Group, acked: i64) -> Result<u64> {
     let Some(state) = folded.state else {
         return Ok(0);
     };
-    if let Some(c) = state.conflicts.first() {
+    if let Some(c) = state.conflicts.first().filter(|_| !elsewhere) {
         return Err(broken(format!(
             "{}: {}, which this desk's core refuses",
             c.at, c.why
         )));
     }
-    compare_row(conn, &hold_id, &state, opened_seq <= acked)?;
+    compare_row(
+        conn,
+        &hold_id,
+        &state,
+        booked_elsewhere || opened_seq <= acked,
+    )?;
+    let stored: Vec<(String, i64)> = crate::store::facility::conflicts_of(conn, &hold_id)?
+        .into_iter()
+        .map(|c| (c.desk_id, c.seq))
+        .collect();
+    let mut want: Vec<(String, i64)> = state
+        .conflicts
+        .iter()
+        .map(|c| (c.at.desk_id.clone(), c.at.seq))
+        .collect();
+    want.sort();
+    let mut have = stored;
+    have.sort();
+    if have != want {
+        return Err(broken(format!(
+            "hold {hold_id}: its conflicts are not what its events give"
+        )));
+    }
     Ok(1)
 }
 

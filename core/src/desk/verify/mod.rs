@@ -12,6 +12,7 @@
 //! rewritten history that core could have written, only the endpoint's copy
 //! can show (sync-protocol.md "Anchoring the chain"); docs/adr/0018.
 
+mod facility;
 mod history;
 mod links;
 mod people;
@@ -32,6 +33,8 @@ pub struct Verified {
     pub audit_records: u64,
     /// Holds whose row is exactly the fold of their events.
     pub holds: u64,
+    /// Other desks' events of this facility held here, their chains intact.
+    pub other_desks_events: u64,
     #[serde(flatten)]
     pub people: PeopleChecked,
 }
@@ -52,12 +55,14 @@ impl Desk {
         let audit_records = audit::verify_chain(&self.conn)?;
         audit::verify_event_references(&self.conn)?;
         links::check_links(&self.conn, now)?;
+        let other_desks_events = facility::check_other_desks(&self.conn)?;
         let holds = history::check_holds(&self.conn, &self.desk_id, &self.facility.id)?;
         let people = people::check_people(&self.conn)?;
         Ok(Verified {
             events,
             audit_records,
             holds,
+            other_desks_events,
             people,
         })
     }
