@@ -245,10 +245,10 @@ fn an_old_desk_gets_warrant_keys_and_keeps_its_earlier_double_bookings() {
     let dir = tempfile::tempdir().unwrap();
     let now = wso_core::time::parse_instant("now", "2026-11-27T14:00:00Z").unwrap();
     let (db, mut conn) = common::version_1_desk(dir.path());
-    // The schema just before warrant keys (0007 is the last migration), with
+    // The schema just before warrant keys (0007), with
     // two open holds booked on one warrant under the old rule.
     {
-        migrations::migrate_to(&mut conn, migrations::CURRENT_VERSION - 1).unwrap();
+        migrations::migrate_to(&mut conn, 6).unwrap();
         conn.execute_batch(
             "INSERT INTO hold (hold_id, status, family_name, given_names, date_of_birth, booking_number, warrant_form,
                warrant_number, officer_credential, served_at, zone_id, inside_perimeter, authority, deadline_at, last_event_at)
