@@ -1,0 +1,115 @@
+//! The endpoint's store for one measured level, always empty at its start:
+//! a new SQLite file in the work folder, or a new PostgreSQL database
+//! created (and dropped afterwards) through `psql` on the server that
+//! `WSO_BENCH_PG_URL` names. That URL is an administrator's (it may create
+//! databases); only its database name is replaced, so `?host=/socket/dir`
+//! and the like carry over.
+
+use std::ffi::OsString;
+use std::path::Path;
+use std::process::Command;
+
+/// The environment variable naming the PostgreSQL server to measure.
+pub const PG_URL_VAR: &str = "WSO_BENCH_PG_URL";
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum StoreKind {
+    Sqlite,
+    Postgres,
+}
+
+impl StoreKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            StoreKind::Sqlite => "SQLite",
+            StoreKind::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// `--store sqlite|postgres|both`.
+pub fn kinds(word: &str) -> Result<Vec<StoreKind>, String> {
+    match word {
+        "sqlite" => Ok(vec![StoreKind::Sqlite]),
+        "postgres" => Ok(vec![StoreKind::Postgres]),
+        "both" => Ok(vec![StoreKind::Sqlite, StoreKind::Postgres]),
+        other => Err(format!(
+            "--store must be sqlite, postgres or both, not {other:?}"
+        )),
+    }
+}
+
+/// One fresh, empty store; a PostgreSQL database is dropped with it.
+pub struct FreshStore {
+    /// What the endpoint's `--db` gets.
+    pub db: OsString,
+    dropped_with: Option<(String, String)>,
+}
+
+impl FreshStore {
+    pub fn new(kind: StoreKind, dir: &Path, name: &str) -> Result<FreshStore, String> {
+        match kind {
+            StoreKind::Sqlite => Ok(FreshStore {
+                db: dir.join(format!("{name}.db")).into_os_string(),
+                dropped_with: None,
+            }),
+            StoreKind::Postgres => {
+                let admin = std::env::var(PG_URL_VAR).map_err(|_| {
+                    format!(
+                        "--store postgres needs {PG_URL_VAR}, an administrator's URL such as \
+                         postgres://postgres@127.0.0.1:5432/postgres (the bench creates and \
+                         drops one database per level on that server)"
+                    )
+                })?;
+                let database = format!("wso_load_{}_{name}", std::process::id()).replace('-', "_");
+                psql(&admin, &format!("CREATE DATABASE {database}"))?;
+                let mut url = reqwest::Url::parse(&admin)
+                    .map_err(|e| format!("{PG_URL_VAR} is not a URL: {e}"))?;
+                url.set_path(&format!("/{database}"));
+                Ok(FreshStore {
+                    db: OsString::from(url.as_str()),
+                    dropped_with: Some((admin, database)),
+                })
+            }
+        }
+    }
+}
+
+impl Drop for FreshStore {
+    fn drop(&mut self) {
+        if let Some((admin, database)) = &self.dropped_with {
+            if let Err(e) = psql(
+                admin,
+                &format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)"),
+            ) {
+                eprintln!("wso-bench: could not drop {database}: {e}");
+            }
+        }
+    }
+}
+
+/// One statement through the `psql` client (on PATH, or `WSO_BENCH_PSQL`).
+fn psql(url: &str, statement: &str) -> Result<(), String> {
+    let bin = std::env::var("WSO_BENCH_PSQL").unwrap_or_else(|_| "psql".into());
+    let out = Command::new(&bin)
+        .args([
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "-d",
+            url,
+            "-c",
+            statement,
+        ])
+        .output()
+        .map_err(|e| format!("running {bin} (set WSO_BENCH_PSQL to its path): {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{bin} -c {statement:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ))
+    }
+}
