@@ -9,6 +9,7 @@
 //! from one machine under one load.
 
 mod desk;
+mod rows;
 mod store;
 
 use std::collections::HashMap;
@@ -23,7 +24,7 @@ use wso_core::sync::outbox;
 use crate::cpu;
 use crate::endpoint::{EndpointProcess, Tokens};
 use crate::fixture::demo_desk;
-use crate::report::{ms, Row, Samples, Table, Verdict};
+use crate::report::{Samples, Table};
 use desk::SimDesk;
 use store::{FreshStore, StoreKind, PG_URL_VAR};
 
@@ -48,7 +49,7 @@ pub struct LoadArgs {
 }
 
 /// One measured level: `desks` desks against one endpoint and an empty store.
-struct Level {
+pub(crate) struct Level {
     store: StoreKind,
     /// Whether the desks read their feeds (false: pushes alone).
     feed: bool,
@@ -69,6 +70,26 @@ struct Level {
 }
 
 impl Level {
+    /// A level before its figures are in.
+    fn new(store: StoreKind, feed: bool, desks: usize, facilities: usize) -> Level {
+        Level {
+            store,
+            feed,
+            desks,
+            facilities,
+            pushed: 0,
+            push_time: Duration::ZERO,
+            push: Samples::default(),
+            push_errors: 0,
+            pulled: 0,
+            run_time: Duration::ZERO,
+            page: Samples::default(),
+            endpoint_cpu: Duration::ZERO,
+            bench_cpu: Duration::ZERO,
+            machine_busy: 0.0,
+        }
+    }
+
     fn push_rate(&self) -> f64 {
         self.pushed as f64 / self.push_time.as_secs_f64().max(1e-9)
     }
@@ -143,9 +164,9 @@ pub fn run(
         }
         // The most desks again without their feed reads: what reading costs the pushes.
         levels.push(level(most, false)?);
-        rows(&levels[first..], args.batch, table);
+        rows::add(&levels[first..], args.batch, table);
     }
-    Ok(detail(&levels))
+    Ok(rows::detail(&levels))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -208,20 +229,10 @@ fn measure(
 
     let since = |at: Option<Instant>| at.map_or(Duration::ZERO, |t| t - start);
     let mut level = Level {
-        store: kind,
-        feed,
-        desks: n,
-        facilities,
-        pushed: 0,
-        push_time: Duration::ZERO,
-        push: Samples::default(),
-        push_errors: 0,
-        pulled: 0,
-        run_time: Duration::ZERO,
-        page: Samples::default(),
         endpoint_cpu,
         bench_cpu,
         machine_busy,
+        ..Level::new(kind, feed, n, facilities)
     };
     for r in runs {
         level.pushed += r.pushed;
@@ -233,175 +244,4 @@ fn measure(
         level.page.extend(&r.page);
     }
     Ok(level)
-}
-
-/// Where a level is compared: the 5-desk level for more desks, the smallest
-/// level for the 5-desk one (the smallest has nothing beside it); pushes
-/// alone, with the same desks pushing and reading.
-fn baseline(levels: &[Level], l: &Level) -> Option<usize> {
-    let with_feed = |b: &Level| b.feed;
-    if !l.feed {
-        return levels
-            .iter()
-            .position(|b| with_feed(b) && b.desks == l.desks);
-    }
-    let five = levels.iter().position(|b| with_feed(b) && b.desks == 5);
-    match five {
-        Some(i) if l.desks > 5 => Some(i),
-        _ => Some(0).filter(|_| levels[0].desks < l.desks),
-    }
-}
-
-fn desks(n: usize) -> String {
-    if n == 1 {
-        "1 desk".to_owned()
-    } else {
-        format!("{n} desks")
-    }
-}
-
-fn vs(now: f64, then: f64) -> String {
-    format!("{:.2}x", now / then.max(1e-9))
-}
-
-fn rows(levels: &[Level], batch: usize, table: &mut Table) {
-    for l in levels {
-        let base = baseline(levels, l).map(|i| &levels[i]);
-        let secs = |d: Duration| d.as_secs_f64();
-        if !l.feed {
-            table.add(push_alone(l, base));
-            continue;
-        }
-        let retried = if l.push_errors > 0 {
-            format!("; {} pushes retried", l.push_errors)
-        } else {
-            String::new()
-        };
-        table.add(Row {
-            figure: format!(
-                "(L) {}, {} / {} facilities: push {} events, {batch} per push",
-                l.store.label(),
-                desks(l.desks),
-                l.facilities,
-                l.pushed
-            ),
-            measured: format!(
-                "{:.0} ev/s; p50 {}, p99 {}{retried}",
-                l.push_rate(),
-                ms(l.push.p50()),
-                ms(l.push.p99())
-            ),
-            compared: base.map_or("-".into(), |b| {
-                format!(
-                    "{}: {:.0} ev/s, p99 {}",
-                    desks(b.desks),
-                    b.push_rate(),
-                    ms(b.push.p99())
-                )
-            }),
-            ratio: base.map_or("-".into(), |b| {
-                format!(
-                    "{} ev/s, {} p99",
-                    vs(l.push_rate(), b.push_rate()),
-                    vs(secs(l.push.p99()), secs(b.push.p99()))
-                )
-            }),
-            target: "-".into(),
-            verdict: Verdict::Info,
-        });
-        table.add(Row {
-            figure: format!(
-                "(L') {}, {}: every desk reads its facility's feed to the end, {} events read",
-                l.store.label(),
-                desks(l.desks),
-                l.pulled
-            ),
-            measured: format!("{:.0} ev/s; page p99 {}", l.pull_rate(), ms(l.page.p99())),
-            compared: base.map_or("-".into(), |b| {
-                format!(
-                    "{}: {:.0} ev/s, page p99 {}",
-                    desks(b.desks),
-                    b.pull_rate(),
-                    ms(b.page.p99())
-                )
-            }),
-            ratio: base.map_or("-".into(), |b| {
-                format!(
-                    "{} ev/s, {} page p99",
-                    vs(l.pull_rate(), b.pull_rate()),
-                    vs(secs(l.page.p99()), secs(b.page.p99()))
-                )
-            }),
-            target: "-".into(),
-            verdict: Verdict::Info,
-        });
-    }
-}
-
-/// The (L'') row: the most desks pushing with no feed reads, beside the same desks reading.
-fn push_alone(l: &Level, with_feed: Option<&Level>) -> Row {
-    Row {
-        figure: format!(
-            "(L'') {}, {}: the same pushes, no feed reads",
-            l.store.label(),
-            desks(l.desks)
-        ),
-        measured: format!(
-            "{:.0} ev/s; p50 {}, p99 {}",
-            l.push_rate(),
-            ms(l.push.p50()),
-            ms(l.push.p99())
-        ),
-        compared: with_feed.map_or("-".into(), |b| {
-            format!(
-                "reading too: {:.0} ev/s, p99 {}",
-                b.push_rate(),
-                ms(b.push.p99())
-            )
-        }),
-        ratio: with_feed.map_or("-".into(), |b| {
-            format!(
-                "{} ev/s, {} p99",
-                vs(l.push_rate(), b.push_rate()),
-                vs(l.push.p99().as_secs_f64(), b.push.p99().as_secs_f64())
-            )
-        }),
-        target: "-".into(),
-        verdict: Verdict::Info,
-    }
-}
-
-/// Every level's raw figures, as a second Markdown table.
-fn detail(levels: &[Level]) -> String {
-    let mut out = String::from(
-        "| store | feed | desks | facilities | events pushed | push phase | push ev/s | push p50 | push p99 | push max | retried | events read | whole run | read ev/s | page p99 | endpoint CPU | bench CPU | machine busy |\n\
-         | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
-    );
-    for l in levels {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {:.2} s | {:.0} | {} | {} | {} | {} | {} | {:.2} s | {:.0} | {} | {:.2} s ({:.0}% of one core) | {:.2} s | {:.0}% of {} cores |",
-            l.store.label(),
-            if l.feed { "read" } else { "none" },
-            l.desks,
-            l.facilities,
-            l.pushed,
-            l.push_time.as_secs_f64(),
-            l.push_rate(),
-            ms(l.push.p50()),
-            ms(l.push.p99()),
-            ms(l.push.max()),
-            l.push_errors,
-            l.pulled,
-            l.run_time.as_secs_f64(),
-            l.pull_rate(),
-            ms(l.page.p99()),
-            l.endpoint_cpu.as_secs_f64(),
-            100.0 * l.endpoint_cpu.as_secs_f64() / l.run_time.as_secs_f64().max(1e-9),
-            l.bench_cpu.as_secs_f64(),
-            100.0 * l.machine_busy,
-            std::thread::available_parallelism().map_or(0, |n| n.get()),
-        );
-    }
-    out
 }

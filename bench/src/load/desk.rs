@@ -296,3 +296,70 @@ impl Feed {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn templates() -> Vec<Value> {
+        let opened = json!({ "type": "hold.opened", "hold_id": "x", "event_id": "x", "seq": 0,
+            "desk_id": "x", "facility_id": "x", "occurred_at": "2026-11-27T14:03:00Z",
+            "recorded_at": "2026-11-27T14:05:12Z", "recorded_by": "jdoe", "body": { "zone_id": "booking" },
+            "prev_hash": "x", "hash": "x" });
+        let mut released = opened.clone();
+        released["type"] = json!("hold.released");
+        vec![opened, released]
+    }
+
+    fn pushed(desk: &SimDesk) -> Vec<Value> {
+        desk.pushes
+            .iter()
+            .flat_map(|(_, body)| {
+                let body: Value = serde_json::from_str(body).unwrap();
+                assert_eq!(body["facility_id"], "load-facility-2");
+                body["events"].as_array().unwrap().clone()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_desk_pushes_one_unbroken_chain_in_batches() {
+        let desk = SimDesk::new(3, "load-facility-2", 7, 3, &templates());
+        // 7 events in pushes of at most 3: the endpoint acknowledges each to its last seq.
+        let lasts: Vec<i64> = desk.pushes.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lasts, [3, 6, 7]);
+        assert_eq!(desk.events(), 7);
+        let events = pushed(&desk);
+        let mut prev = GENESIS_HASH.to_owned();
+        for (i, e) in events.iter().enumerate() {
+            // The endpoint recomputes every hash and link with the same core code.
+            assert_eq!(e["seq"], i as i64 + 1);
+            assert_eq!(e["prev_hash"], prev.as_str(), "seq {} does not link", i + 1);
+            assert_eq!(e["hash"], envelope_hash(e).as_str(), "seq {} hash", i + 1);
+            assert_eq!(e["desk_id"], "load-desk-03");
+            assert_eq!(e["facility_id"], "load-facility-2");
+            prev = e["hash"].as_str().unwrap().to_owned();
+        }
+        // One hold per template run (booked then released), every event id its own.
+        assert_eq!(events[0]["hold_id"], events[1]["hold_id"]);
+        assert_ne!(events[1]["hold_id"], events[2]["hold_id"]);
+        assert_eq!(events[2]["type"], "hold.opened");
+        let mut ids: Vec<&str> = events
+            .iter()
+            .map(|e| e["event_id"].as_str().unwrap())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 7);
+    }
+
+    #[test]
+    fn two_desks_never_share_an_event_or_hold_id() {
+        let a = pushed(&SimDesk::new(1, "load-facility-2", 4, 4, &templates()));
+        let b = pushed(&SimDesk::new(2, "load-facility-2", 4, 4, &templates()));
+        for (x, y) in a.iter().zip(&b) {
+            assert_ne!(x["event_id"], y["event_id"]);
+            assert_ne!(x["hold_id"], y["hold_id"]);
+        }
+    }
+}

@@ -113,3 +113,26 @@ fn psql(url: &str, statement: &str) -> Result<(), String> {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_words_are_checked() {
+        assert_eq!(
+            kinds("both").unwrap(),
+            [StoreKind::Sqlite, StoreKind::Postgres]
+        );
+        assert_eq!(kinds("sqlite").unwrap(), [StoreKind::Sqlite]);
+        let err = kinds("mysql").unwrap_err();
+        assert!(err.starts_with("--store must be"), "{err}");
+    }
+
+    #[test]
+    fn a_sqlite_level_gets_a_new_file_in_the_work_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = FreshStore::new(StoreKind::Sqlite, dir.path(), "sqlite-5").unwrap();
+        assert_eq!(store.db, dir.path().join("sqlite-5.db").into_os_string());
+    }
+}
