@@ -26,14 +26,14 @@ use crate::endpoint::{EndpointProcess, Tokens};
 use crate::fixture::demo_desk;
 use crate::report::{Samples, Table};
 use desk::SimDesk;
-use store::{FreshStore, StoreKind, PG_URL_VAR};
+use store::{FreshStore, StoreChoice, StoreKind, PG_URL_VAR};
 
 #[derive(clap::Args)]
 pub struct LoadArgs {
     /// sqlite, postgres or both (postgres needs WSO_BENCH_PG_URL, an
     /// administrator's URL; `both` skips it when unset)
-    #[arg(long, default_value = "both")]
-    store: String,
+    #[arg(long, value_enum, default_value_t = StoreChoice::Both)]
+    store: StoreChoice,
     /// Desk counts to measure, each against a fresh store
     #[arg(long, value_delimiter = ',', default_value = "1,5,10,25,50")]
     desks: Vec<usize>,
@@ -127,20 +127,25 @@ fn templates(dir: &Path) -> Vec<Value> {
     picked
 }
 
+impl LoadArgs {
+    /// What the run will measure, or why it cannot start (a usage error).
+    pub fn stores(&self) -> Result<Vec<StoreKind>, String> {
+        if self.desks.contains(&0) || self.events == 0 || self.facilities == 0 {
+            return Err("--desks, --events and --facilities must be at least 1".into());
+        }
+        store::kinds(self.store, std::env::var_os(PG_URL_VAR).is_some())
+    }
+}
+
+/// Measure every desk count on every store in `kinds` (from `LoadArgs::stores`);
+/// hands back the table of raw figures per level.
 pub fn run(
     args: &LoadArgs,
+    kinds: Vec<StoreKind>,
     dir: &Path,
     endpoint_bin: &Path,
     table: &mut Table,
 ) -> Result<String, String> {
-    let mut kinds = store::kinds(&args.store)?;
-    if args.store == "both" && std::env::var_os(PG_URL_VAR).is_none() {
-        eprintln!("wso-bench: PostgreSQL skipped: set {PG_URL_VAR} to measure it");
-        kinds.retain(|k| *k == StoreKind::Sqlite);
-    }
-    if args.desks.contains(&0) || args.events == 0 || args.facilities == 0 {
-        return Err("--desks, --events and --facilities must be at least 1".into());
-    }
     let templates = templates(dir);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -156,7 +161,11 @@ pub fn run(
             } else {
                 "pushing only"
             };
-            eprintln!("wso-bench: load, {}, {n} desks {how} ...", kind.label());
+            eprintln!(
+                "wso-bench: load, {}, {} {how} ...",
+                kind.label(),
+                rows::desks(n)
+            );
             measure(kind, n, feed, args, &templates, dir, endpoint_bin, &runtime)
         };
         for &n in &args.desks {

@@ -137,10 +137,17 @@ fn load_mode(args: &load::LoadArgs, dir: &Path, endpoint_bin: Option<&Path>) -> 
         eprintln!("wso-bench: {NO_ENDPOINT}");
         return ExitCode::from(2);
     };
+    let kinds = match args.stores() {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("wso-bench: load: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let started = machine();
     eprintln!("wso-bench: {started}; databases in {}", dir.display());
     let mut table = report::Table::default();
-    let detail = match load::run(args, dir, bin, &mut table) {
+    let detail = match load::run(args, kinds, dir, bin, &mut table) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("wso-bench: load: {e}");

@@ -25,7 +25,7 @@ fn baseline(levels: &[Level], l: &Level) -> Option<usize> {
     }
 }
 
-fn desks(n: usize) -> String {
+pub(super) fn desks(n: usize) -> String {
     if n == 1 {
         "1 desk".to_owned()
     } else {
@@ -151,9 +151,19 @@ pub(super) fn detail(levels: &[Level]) -> String {
          | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n",
     );
     for l in levels {
+        // Pushes alone read nothing: dashes, not a rate of zero.
+        let (read, read_rate, page) = if l.feed {
+            (
+                l.pulled.to_string(),
+                format!("{:.0}", l.pull_rate()),
+                ms(l.page.p99()),
+            )
+        } else {
+            ("-".into(), "-".into(), "-".into())
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {:.2} s | {:.0} | {} | {} | {} | {} | {} | {:.2} s | {:.0} | {} | {:.2} s ({:.0}% of one core) | {:.2} s | {:.0}% of {} cores |",
+            "| {} | {} | {} | {} | {} | {:.2} s | {:.0} | {} | {} | {} | {} | {read} | {:.2} s | {read_rate} | {page} | {:.2} s ({:.0}% of one core) | {:.2} s | {:.0}% of {} cores |",
             l.store.label(),
             if l.feed { "read" } else { "none" },
             l.desks,
@@ -165,10 +175,7 @@ pub(super) fn detail(levels: &[Level]) -> String {
             ms(l.push.p99()),
             ms(l.push.max()),
             l.push_errors,
-            l.pulled,
             l.run_time.as_secs_f64(),
-            l.pull_rate(),
-            ms(l.page.p99()),
             l.endpoint_cpu.as_secs_f64(),
             100.0 * l.endpoint_cpu.as_secs_f64() / l.run_time.as_secs_f64().max(1e-9),
             l.bench_cpu.as_secs_f64(),

@@ -27,16 +27,36 @@ impl StoreKind {
     }
 }
 
-/// `--store sqlite|postgres|both`.
-pub fn kinds(word: &str) -> Result<Vec<StoreKind>, String> {
-    match word {
-        "sqlite" => Ok(vec![StoreKind::Sqlite]),
-        "postgres" => Ok(vec![StoreKind::Postgres]),
-        "both" => Ok(vec![StoreKind::Sqlite, StoreKind::Postgres]),
-        other => Err(format!(
-            "--store must be sqlite, postgres or both, not {other:?}"
-        )),
+/// `--store`: which stores a run measures.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+pub enum StoreChoice {
+    Sqlite,
+    Postgres,
+    Both,
+}
+
+/// The stores to measure, refused before anything runs when PostgreSQL is
+/// asked for by name and `WSO_BENCH_PG_URL` is unset; `both` then measures
+/// SQLite alone and says so.
+pub fn kinds(choice: StoreChoice, pg_url_set: bool) -> Result<Vec<StoreKind>, String> {
+    match (choice, pg_url_set) {
+        (StoreChoice::Sqlite, _) => Ok(vec![StoreKind::Sqlite]),
+        (StoreChoice::Postgres, false) => Err(no_pg_url()),
+        (StoreChoice::Postgres, true) => Ok(vec![StoreKind::Postgres]),
+        (StoreChoice::Both, true) => Ok(vec![StoreKind::Sqlite, StoreKind::Postgres]),
+        (StoreChoice::Both, false) => {
+            eprintln!("wso-bench: PostgreSQL skipped: set {PG_URL_VAR} to measure it");
+            Ok(vec![StoreKind::Sqlite])
+        }
     }
+}
+
+fn no_pg_url() -> String {
+    format!(
+        "--store postgres needs {PG_URL_VAR}, an administrator's URL such as \
+         postgres://postgres@127.0.0.1:5432/postgres (the bench creates and \
+         drops one database per level on that server)"
+    )
 }
 
 /// One fresh, empty store; a PostgreSQL database is dropped with it.
@@ -54,13 +74,7 @@ impl FreshStore {
                 dropped_with: None,
             }),
             StoreKind::Postgres => {
-                let admin = std::env::var(PG_URL_VAR).map_err(|_| {
-                    format!(
-                        "--store postgres needs {PG_URL_VAR}, an administrator's URL such as \
-                         postgres://postgres@127.0.0.1:5432/postgres (the bench creates and \
-                         drops one database per level on that server)"
-                    )
-                })?;
+                let admin = std::env::var(PG_URL_VAR).map_err(|_| no_pg_url())?;
                 let database = format!("wso_load_{}_{name}", std::process::id()).replace('-', "_");
                 psql(&admin, &format!("CREATE DATABASE {database}"))?;
                 let mut url = reqwest::Url::parse(&admin)
