@@ -133,14 +133,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn store_words_are_checked() {
+    fn postgres_by_name_needs_its_url_and_both_falls_back_to_sqlite() {
+        let err = kinds(StoreChoice::Postgres, false).unwrap_err();
+        assert!(err.contains(PG_URL_VAR), "{err}");
         assert_eq!(
-            kinds("both").unwrap(),
+            kinds(StoreChoice::Both, false).unwrap(),
+            [StoreKind::Sqlite]
+        );
+        assert_eq!(
+            kinds(StoreChoice::Both, true).unwrap(),
             [StoreKind::Sqlite, StoreKind::Postgres]
         );
-        assert_eq!(kinds("sqlite").unwrap(), [StoreKind::Sqlite]);
-        let err = kinds("mysql").unwrap_err();
-        assert!(err.starts_with("--store must be"), "{err}");
+        assert_eq!(
+            kinds(StoreChoice::Sqlite, false).unwrap(),
+            [StoreKind::Sqlite]
+        );
     }
 
     #[test]
