@@ -8,9 +8,7 @@
 //! Each run gets its own endpoint process with an empty database, because the
 //! endpoint deduplicates what it already holds.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -18,55 +16,11 @@ use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
 use serde_json::json;
 use wso_core::sync::{outbox, Endpoint, EndpointConfig, Session, SyncEnv};
 
+use crate::endpoint::{EndpointProcess, Tokens};
 use crate::fixture::demo_desk;
 use crate::report::{ms, Row, Samples, Table, Verdict};
 
 const TOKEN: &str = "bench-desk-token";
-
-/// A running `wso-endpoint serve` on 127.0.0.1:0, killed on drop.
-struct EndpointProcess {
-    child: Child,
-    url: String,
-}
-
-impl EndpointProcess {
-    fn start(bin: &Path, db: &Path, desk_id: &str) -> EndpointProcess {
-        let mut child = Command::new(bin)
-            .args(["serve", "--db"])
-            .arg(db)
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--facility",
-                "pinellas-main",
-                "--token",
-                &format!("{desk_id}={TOKEN}"),
-            ])
-            .env("WSO_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("starting {}: {e}", bin.display()));
-        let mut line = String::new();
-        let stdout = child.stdout.take().expect("endpoint stdout");
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("endpoint's first line");
-        let url = line
-            .trim()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("endpoint said {line:?} instead of its address"))
-            .to_owned();
-        EndpointProcess { child, url }
-    }
-}
-
-impl Drop for EndpointProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Every push body the desk will send, built once, outside the timing.
 fn bodies(conn: &rusqlite::Connection, facility_id: &str, batch: usize) -> Vec<String> {
@@ -126,12 +80,20 @@ pub fn run(dir: &Path, events: usize, endpoint_bin: &Path, table: &mut Table) {
     // Raw before and after the desk's drain: the mean of the two is the
     // comparison, so drift in machine load does not favour either side.
     let db = |n: &str| -> PathBuf { dir.join(format!("endpoint-{n}.db")) };
+    let start = |n: &str| {
+        let tokens = Tokens::One {
+            desk_id: &desk_id,
+            facility_id: &facility_id,
+            token: TOKEN,
+        };
+        EndpointProcess::start(endpoint_bin, db(n).as_os_str(), tokens).expect("the endpoint")
+    };
     let raw_before = {
-        let ep = EndpointProcess::start(endpoint_bin, &db("raw1"), &desk_id);
+        let ep = start("raw1");
         runtime.block_on(raw_post(&ep.url, &desk_id, &bodies))
     };
     let (desk_time, batches) = {
-        let ep = EndpointProcess::start(endpoint_bin, &db("desk"), &desk_id);
+        let ep = start("desk");
         let endpoint =
             Endpoint::new(&EndpointConfig::new(ep.url.clone(), TOKEN)).expect("endpoint config");
         let mut session = Session::new(&mut bench.desk, &endpoint, SyncEnv::default());
@@ -145,7 +107,7 @@ pub fn run(dir: &Path, events: usize, endpoint_bin: &Path, table: &mut Table) {
     assert_eq!(left, 0, "the drain left {left} events in the outbox");
     let scan = delivered_scan(bench.desk.conn_mut(), queued);
     let raw_after = {
-        let ep = EndpointProcess::start(endpoint_bin, &db("raw2"), &desk_id);
+        let ep = start("raw2");
         runtime.block_on(raw_post(&ep.url, &desk_id, &bodies))
     };
     let raw = (raw_before + raw_after) / 2;

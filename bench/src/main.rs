@@ -7,19 +7,25 @@
 //! the whole-process list), then `target/release/wso-bench`. The endpoint and
 //! `wsoctl` binaries are looked for beside this one.
 //!
+//! `wso-bench load` is the other mode: many desks of several facilities
+//! against one endpoint process, on SQLite and on PostgreSQL (`load.rs`).
+//!
 //! The app figures (cold start, memory, idle CPU) need a display and the
 //! desktop build; they live in `bench/app-bench.sh`.
 
 mod board;
 mod commit;
+mod cpu;
 mod drain;
+mod endpoint;
 mod fixture;
+mod load;
 mod report;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(
@@ -27,6 +33,8 @@ use clap::Parser;
     about = "WSO Desk against its limits, side by side with a baseline"
 )]
 struct Args {
+    #[command(subcommand)]
+    mode: Option<Mode>,
     /// Figures to run, from a,b,c,d
     #[arg(long, value_delimiter = ',', default_value = "a,b,c,d")]
     only: Vec<String>,
@@ -46,10 +54,10 @@ struct Args {
     #[arg(long, default_value_t = 10_000)]
     events: usize,
     /// Folder for the databases (default: a temp folder, removed after)
-    #[arg(long)]
+    #[arg(long, global = true)]
     dir: Option<PathBuf>,
     /// The reference endpoint binary (default: beside this binary)
-    #[arg(long)]
+    #[arg(long, global = true)]
     endpoint_bin: Option<PathBuf>,
     /// The wsoctl binary (default: beside this binary)
     #[arg(long)]
@@ -58,6 +66,13 @@ struct Args {
     /// holds (for bench/app-bench.sh) and exit
     #[arg(long, value_name = "PATH")]
     prepare_desk: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Mode {
+    /// Many desks of several facilities pushing and reading their feeds
+    /// against one endpoint, on SQLite and PostgreSQL (issue 13)
+    Load(load::LoadArgs),
 }
 
 fn beside_me(name: &str) -> Option<PathBuf> {
@@ -113,6 +128,41 @@ fn prepare_desk(path: &Path, open: usize) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+const NO_ENDPOINT: &str = "no wso-endpoint beside this binary; build it with \
+     `cargo build --release -p wso-endpoint` or pass --endpoint-bin";
+
+/// `wso-bench load`: the machine, the growth table and every level's figures.
+fn load_mode(args: &load::LoadArgs, dir: &Path, endpoint_bin: Option<&Path>) -> ExitCode {
+    let Some(bin) = endpoint_bin else {
+        eprintln!("wso-bench: {NO_ENDPOINT}");
+        return ExitCode::from(2);
+    };
+    let kinds = match args.stores() {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("wso-bench: load: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let started = machine();
+    eprintln!("wso-bench: {started}; databases in {}", dir.display());
+    let mut table = report::Table::default();
+    let detail = match load::run(args, kinds, dir, bin, &mut table) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("wso-bench: load: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("Machine at start: {started}");
+    println!("Machine at end:   {}", machine());
+    println!();
+    table.print();
+    println!();
+    print!("{detail}");
+    ExitCode::SUCCESS
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
     if let Some(path) = &args.prepare_desk {
@@ -129,6 +179,13 @@ fn main() -> ExitCode {
         }
     };
     let dir: &Path = temp.path();
+    let endpoint_bin = args
+        .endpoint_bin
+        .clone()
+        .or_else(|| beside_me("wso-endpoint"));
+    if let Some(Mode::Load(load_args)) = &args.mode {
+        return load_mode(load_args, dir, endpoint_bin.as_deref());
+    }
     let wants = |f: &str| args.only.iter().any(|o| o == f);
     let started = machine();
     eprintln!("wso-bench: {started}; databases in {}", dir.display());
@@ -145,16 +202,9 @@ fn main() -> ExitCode {
         board::handoff_pdf(dir, args.handoff_open, &mut table);
     }
     if wants("d") {
-        match args
-            .endpoint_bin
-            .clone()
-            .or_else(|| beside_me("wso-endpoint"))
-        {
-            Some(bin) => drain::run(dir, args.events, &bin, &mut table),
-            None => eprintln!(
-                "wso-bench: (d) skipped: no wso-endpoint beside this binary; build it with \
-                 `cargo build --release -p wso-endpoint` or pass --endpoint-bin"
-            ),
+        match &endpoint_bin {
+            Some(bin) => drain::run(dir, args.events, bin, &mut table),
+            None => eprintln!("wso-bench: (d) skipped: {NO_ENDPOINT}"),
         }
     }
 

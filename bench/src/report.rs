@@ -13,6 +13,11 @@ impl Samples {
         self.0.push(d);
     }
 
+    /// Take in every sample of `other` (one desk's, into the whole run's).
+    pub fn extend(&mut self, other: &Samples) {
+        self.0.extend_from_slice(&other.0);
+    }
+
     /// Time `f` once and keep the sample; hands back what `f` returned.
     pub fn time<T>(&mut self, f: impl FnOnce() -> T) -> T {
         let start = Instant::now();
