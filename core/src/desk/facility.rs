@@ -17,7 +17,7 @@ use super::record::custody_event;
 use super::Desk;
 use crate::auth::{Actor, Role};
 use crate::custody::duties::NoticeMethod;
-use crate::custody::fold::{fold, Change, FoldError, HoldEvent, StoredUpdate};
+use crate::custody::fold::{fold, fold_relayed, Change, FoldError, HoldEvent, StoredUpdate};
 use crate::custody::hold::free_text;
 use crate::desk::duties::SYNC_NOTICE_TO;
 use crate::error::{Error, Result, SqlContext};
@@ -176,7 +176,12 @@ fn stored_update(conn: &Connection, update_id: &str) -> Result<Option<StoredUpda
 /// it; the caller keeps the other desk's events from being applied.
 pub(crate) fn refold(tx: &Connection, hold_id: &str) -> Result<()> {
     let (events, booked_elsewhere) = events_of_hold(tx, hold_id)?;
-    let folded = fold(events).map_err(fold_error)?;
+    let folded = if booked_elsewhere.is_some() {
+        fold_relayed(events)
+    } else {
+        fold(events)
+    }
+    .map_err(fold_error)?;
     let Some(state) = folded.state else {
         return Ok(());
     };

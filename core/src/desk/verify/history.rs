@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use super::broken;
 use crate::custody::duties::NoticeMethod;
 use crate::custody::fold::{
-    fold, Change, Columns, HoldEvent, HoldState, StoredUpdate, PERSONAL_COLUMNS,
+    fold, fold_relayed, Change, Columns, HoldEvent, HoldState, StoredUpdate, PERSONAL_COLUMNS,
 };
 use crate::desk::duties::SYNC_NOTICE_TO;
 use crate::error::{Result, SqlContext};
@@ -198,7 +198,12 @@ fn check_one_hold(conn: &Connection, mut group: Group, acked: i64) -> Result<u64
             group.events.push(e);
         }
     }
-    let folded = fold(group.events).map_err(broken)?;
+    let folded = if booked_elsewhere {
+        fold_relayed(group.events)
+    } else {
+        fold(group.events)
+    }
+    .map_err(broken)?;
     for r in &folded.receipts {
         // Whether the hold was known when an update arrived depends, with
         // several desks, on when the other desk's booking reached this one.
