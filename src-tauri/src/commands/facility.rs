@@ -80,7 +80,13 @@ pub fn void_hold(
 /// Core names the hold kept that does not exist by what it is; the form
 /// shows that at its "Hold kept" field.
 fn void_error(e: Error) -> PublicError {
-    let kept_unknown = matches!(e, Error::NotFound { what: "hold kept", .. });
+    let kept_unknown = matches!(
+        e,
+        Error::NotFound {
+            what: "hold kept",
+            ..
+        }
+    );
     let mut public = public(e);
     if kept_unknown {
         public.field = Some("kept".into());
@@ -104,6 +110,9 @@ mod tests {
             what: "hold",
             id: "no-such-hold".into(),
         });
-        assert_eq!(other.field, None, "only the hold kept is a field of the form");
+        assert_eq!(
+            other.field, None,
+            "only the hold kept is a field of the form"
+        );
     }
 }
