@@ -293,6 +293,20 @@ async fn one_warrant_booked_at_both_desks_is_flagged_until_a_supervisor_voids_on
             at_a.as_str(),
             "{delivered}"
         );
+
+        // The handoff preview says how fresh its facility view is, as the board does.
+        w.click("Handoff").await?;
+        let fresh = desk.open()?.freshness(Utc::now())?;
+        let other = fresh
+            .desks
+            .iter()
+            .find(|d| d.desk_id == SECOND_DESK_ID)
+            .ok_or("desk A's store does not know desk B")?;
+        w.wait_text(
+            &format!("article.sheet .facility-desk[data-desk-id='{SECOND_DESK_ID}']"),
+            &other.line,
+        )
+        .await?;
         w.stop().await
     })
     .await
