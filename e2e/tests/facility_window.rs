@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use fantoccini::Locator;
+use wso_core::desk::{Freshness, OtherDesk};
 use wso_core::sync::save_endpoint_settings;
 use wso_core::time::utc_text;
 use wso_core::vocabulary::vocabulary;
@@ -161,11 +162,7 @@ async fn a_hold_booked_at_desk_b_shows_on_desk_as_board_with_the_freshness_line(
         );
         // The freshness line: core's line for desk B, and core's summary.
         let fresh = desk.open()?.freshness(Utc::now())?;
-        let other = fresh
-            .desks
-            .iter()
-            .find(|d| d.desk_id == SECOND_DESK_ID)
-            .ok_or("desk A's store does not know desk B")?;
+        let other = desk_b_in(&fresh)?;
         assert!(!other.stale && other.problem.is_none(), "{other:?}");
         let desk_line = format!(".facility-desk[data-desk-id='{SECOND_DESK_ID}']");
         w.wait_text(&desk_line, &other.line).await?;
@@ -297,19 +294,23 @@ async fn one_warrant_booked_at_both_desks_is_flagged_until_a_supervisor_voids_on
         // The handoff preview says how fresh its facility view is, as the board does.
         w.click("Handoff").await?;
         let fresh = desk.open()?.freshness(Utc::now())?;
-        let other = fresh
-            .desks
-            .iter()
-            .find(|d| d.desk_id == SECOND_DESK_ID)
-            .ok_or("desk A's store does not know desk B")?;
         w.wait_text(
             &format!("article.sheet .facility-desk[data-desk-id='{SECOND_DESK_ID}']"),
-            &other.line,
+            &desk_b_in(&fresh)?.line,
         )
         .await?;
         w.stop().await
     })
     .await
+}
+
+/// Desk B as desk A's store last heard from it.
+fn desk_b_in(fresh: &Freshness) -> Result<&OtherDesk> {
+    Ok(fresh
+        .desks
+        .iter()
+        .find(|d| d.desk_id == SECOND_DESK_ID)
+        .ok_or("desk A's store does not know desk B")?)
 }
 
 fn event_count(desk: &TestDesk) -> Result<i64> {
