@@ -18,6 +18,8 @@ const COMMANDS: &[&str] = &[
     "transfer_hold",
     "release_hold",
     "correct_hold",
+    "void_hold",
+    "facility_freshness",
     "officers",
     "add_officer",
     "users",

@@ -19,6 +19,7 @@ use crate::custody::officer::EXPIRY_WARNING_DAYS;
 use crate::custody::service::CriminalReleaseBasis;
 use crate::desk::CORRECTABLE_FIELDS;
 use crate::sync::pull::RECEIPT_TYPE;
+use crate::wire::{EventBody, Voided};
 
 /// A value the desk stores or sends, with the words a person reads for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -69,7 +70,48 @@ pub struct Vocabulary {
     /// The roster highlights credentials expiring within this many days.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub credential_expiry_warning_days: i64,
+    /// Several desks at one facility (sync-protocol.md v1.1).
+    pub facility: FacilityTerms,
 }
+
+/// The words of the facility view: a hold booked at another desk, conflicts,
+/// possible duplicates and a supervisor's void.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FacilityTerms {
+    /// Followed by the desk's id.
+    pub booked_at_desk: &'static str,
+    /// The board's flag on a hold with conflicts.
+    pub conflict: &'static str,
+    /// The board's flag on a hold that may be a duplicate.
+    pub possible_duplicate: &'static str,
+    pub conflicts_heading: &'static str,
+    pub conflicts_explained: &'static str,
+    pub possible_duplicates_heading: &'static str,
+    pub possible_duplicates_explained: &'static str,
+    /// The supervisor's action on a possible duplicate, and its form.
+    pub void_action: &'static str,
+    pub void_kept: &'static str,
+    pub void_note: &'static str,
+    pub void_save: &'static str,
+    /// Shown on a hold a supervisor voided, followed by the hold kept.
+    pub voided: &'static str,
+}
+
+const FACILITY_TERMS: FacilityTerms = FacilityTerms {
+    booked_at_desk: "Booked at desk",
+    conflict: "CONFLICT",
+    possible_duplicate: "POSSIBLE DUPLICATE",
+    conflicts_heading: "Conflicts",
+    conflicts_explained: "Actions recorded after another desk had closed this hold: they stand in its history but did not change it. A supervisor looks at each.",
+    possible_duplicates_heading: "Possible duplicates",
+    possible_duplicates_explained: "The same warrant booked at another desk for a time that overlaps this hold. A supervisor voids one of them, naming the hold kept.",
+    void_action: "Void as duplicate",
+    void_kept: "Hold kept",
+    void_note: "Note (required)",
+    void_save: "Void this hold",
+    voided: "Voided as a duplicate booking; the hold kept is",
+};
 
 fn term<T: Copy>(value: T, label: impl Fn(T) -> &'static str) -> Term<T> {
     Term {
@@ -111,6 +153,7 @@ const EVENT_TYPES: &[(&str, &str)] = &[
     (RECEIPT_TYPE, "ICE update applied"),
     ("hold.transferred", "Transferred to ICE"),
     ("hold.released", "Released"),
+    (Voided::TYPE, "Voided as a duplicate booking"),
 ];
 
 pub fn vocabulary() -> Vocabulary {
@@ -181,6 +224,7 @@ pub fn vocabulary() -> Vocabulary {
                 .map(|&f| (f, correctable_field_label(f).unwrap_or(f))),
         ),
         credential_expiry_warning_days: EXPIRY_WARNING_DAYS,
+        facility: FACILITY_TERMS,
     }
 }
 

@@ -11,6 +11,7 @@ mod tests {
     use ts_rs::TS;
 
     use crate::clock::ClockJumpView;
+    use crate::commands::facility::HoldDetailView;
     use crate::commands::handoff::SavedSheet;
     use crate::commands::holds::Board;
     use crate::commands::people::RosterRow;
@@ -47,7 +48,7 @@ mod tests {
             wso_core::custody::Facility,
             wso_core::custody::NewHold,
             wso_core::desk::BookingPreview,
-            wso_core::desk::HoldDetail,
+            HoldDetailView,
             wso_core::desk::UserRow,
             wso_core::error::PublicError,
             wso_core::handoff::HandoffSheet,

@@ -76,6 +76,8 @@ pub fn run() {
             commands::holds::transfer_hold,
             commands::holds::release_hold,
             commands::holds::correct_hold,
+            commands::facility::void_hold,
+            commands::facility::facility_freshness,
             commands::people::officers,
             commands::people::add_officer,
             commands::people::users,

@@ -6,9 +6,10 @@ use serde::Serialize;
 use tauri::State;
 use wso_core::auth::Role;
 use wso_core::custody::NewHold;
-use wso_core::desk::{BookingPreview, Complaint, HoldDetail, HoldSummary};
+use wso_core::desk::{BookingPreview, Complaint, Freshness, HoldSummary};
 use wso_core::time::{facility_time, local_text, utc_text};
 
+use super::facility::HoldDetailView;
 use super::{now, public};
 use crate::state::{CmdResult, Shell};
 
@@ -16,6 +17,11 @@ use crate::state::{CmdResult, Shell};
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Board {
     pub facility_name: String,
+    /// This desk: a row booked at another desk names that desk.
+    pub desk_id: String,
+    /// How fresh the facility view is: each other desk and when it was last
+    /// heard from (core's words).
+    pub facility: Freshness,
     /// The instant `remaining_seconds` were computed at.
     pub now: String,
     pub now_local: String,
@@ -82,8 +88,11 @@ pub fn board(shell: State<'_, Shell>, all: bool) -> CmdResult<Board> {
             h.a_number = None;
         }
     }
+    let facility = desk.freshness(now).map_err(public)?;
     Ok(Board {
         facility_name: desk.facility().name.clone(),
+        desk_id: desk.desk_id().to_owned(),
+        facility,
         now: utc_text(now),
         now_local: local_text(now, desk.facility().timezone),
         names_hidden: locked,
@@ -93,9 +102,11 @@ pub fn board(shell: State<'_, Shell>, all: bool) -> CmdResult<Board> {
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn hold_detail(shell: State<'_, Shell>, hold_id: String) -> CmdResult<HoldDetail> {
+pub fn hold_detail(shell: State<'_, Shell>, hold_id: String) -> CmdResult<HoldDetailView> {
     shell.actor()?;
-    shell.desk().show_hold(&hold_id, now()).map_err(public)
+    let desk = shell.desk();
+    let detail = desk.show_hold(&hold_id, now()).map_err(public)?;
+    HoldDetailView::new(&desk, detail).map_err(public)
 }
 
 /// Checks the form with every rule core applies at booking (zone, perimeter,

@@ -8,6 +8,7 @@
 pub mod clock;
 pub mod complaints;
 pub mod duties;
+pub mod facility;
 pub mod handoff;
 pub mod holds;
 pub mod people;

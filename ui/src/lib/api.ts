@@ -18,7 +18,9 @@ import type { ClockJumpView } from "./generated/ClockJumpView";
 import type { ConnectionCheck } from "./generated/ConnectionCheck";
 import type { EndpointSettings } from "./generated/EndpointSettings";
 import type { HandoffSheet } from "./generated/HandoffSheet";
-import type { HoldDetail } from "./generated/HoldDetail";
+import type { HoldDetailView } from "./generated/HoldDetailView";
+import type { Freshness } from "./generated/Freshness";
+import type { ConflictView } from "./generated/ConflictView";
 import type { NewHold } from "./generated/NewHold";
 import type { Role } from "./generated/Role";
 import type { SavedSheet } from "./generated/SavedSheet";
@@ -38,7 +40,7 @@ import type { NewComplaint } from "./generated/NewComplaint";
 
 export type {
   Acknowledgement, ActionRequired, Actor, Authority, Board, BookingPreview, ConnectionCheck,
-  EndpointSettings, Facility, HandoffSheet, HoldDetail, NewHold, Role, SavedSheet, SessionState,
+  EndpointSettings, Facility, Freshness, ConflictView, HandoffSheet, HoldDetailView, NewHold, Role, SavedSheet, SessionState,
   SyncView, Urgency, UserRow, Vocabulary, Zone, ReportView, Complaint, NewComplaint, Agreement, IncidentRow, ClaimView, Moa,
 };
 export type Hold = HoldSummary;
@@ -55,19 +57,19 @@ export interface SignedIn { actor: Actor; must_change_password: boolean }
 
 /**
  * One entry of a hold's history: core keeps events as the signed JSON
- * envelopes of sync-protocol.md (`HoldDetail.events` is JSON), so this names
+ * envelopes of sync-protocol.md (`HoldDetailView.events` is JSON), so this names
  * the envelope fields the screen reads.
  */
 export interface HoldEvent {
   event_id: string; seq: number; type: string; occurred_at: string; recorded_at: string;
   recorded_by: string; body: Record<string, unknown>;
 }
-/** An ICE update stored for a hold (`HoldDetail.ice_updates`, JSON in core). */
+/** An ICE update stored for a hold (`HoldDetailView.ice_updates`, JSON in core). */
 export interface IceUpdateRow {
   update_id: string; kind: string; at: string; details: unknown; applied_at: string;
 }
 /** A hold with its history, as `hold_detail` sends it. */
-export type HoldView = Omit<HoldDetail, "events" | "ice_updates"> & {
+export type HoldView = Omit<HoldDetailView, "events" | "ice_updates"> & {
   events: HoldEvent[]; ice_updates: IceUpdateRow[];
 };
 export type Paper = "letter" | "a4";
@@ -123,6 +125,9 @@ export const api = {
     call<Hold>("release_hold", { hold_id, at, reason, note }),
   correctHold: (hold_id: string, field: string, value: string, reason: string) =>
     call<Hold>("correct_hold", { hold_id, field, value, reason }),
+  /** A supervisor voids `hold_id` as a duplicate booking of `kept`. */
+  voidHold: (hold_id: string, kept: string, note: string) => call<void>("void_hold", { hold_id, kept, note }),
+  facilityFreshness: () => call<Freshness>("facility_freshness"),
   officers: () => call<Officer[]>("officers"),
   addOfficer: (credential: string, name: string, trained_on: string, expires_on: string, authorized_on: string) =>
     call<Officer>("add_officer", { credential, name, trained_on, expires_on, authorized_on }),

@@ -3,6 +3,7 @@ import type { ActionRequired } from "./ActionRequired";
 import type { AgreementKind } from "./AgreementKind";
 import type { Authority } from "./Authority";
 import type { CriminalReleaseBasis } from "./CriminalReleaseBasis";
+import type { FacilityTerms } from "./FacilityTerms";
 import type { HoldStatus } from "./HoldStatus";
 import type { IncidentKind } from "./IncidentKind";
 import type { NoticeMethod } from "./NoticeMethod";
@@ -50,4 +51,8 @@ correctable_fields: Array<Term<string>>,
 /**
  * The roster highlights credentials expiring within this many days.
  */
-credential_expiry_warning_days: number, };
+credential_expiry_warning_days: number, 
+/**
+ * Several desks at one facility (sync-protocol.md v1.1).
+ */
+facility: FacilityTerms, };

@@ -2,6 +2,7 @@
 import type { ActionRequired } from "./ActionRequired";
 import type { Authority } from "./Authority";
 import type { ClaimView } from "./ClaimView";
+import type { ConflictView } from "./ConflictView";
 import type { CriminalReleaseBasis } from "./CriminalReleaseBasis";
 import type { HoldConflict } from "./HoldConflict";
 import type { HoldStatus } from "./HoldStatus";
@@ -13,9 +14,10 @@ import type { Urgency } from "./Urgency";
 import type { JsonValue } from "./serde_json/JsonValue";
 
 /**
- * `hold show`: the hold plus its whole history and the ICE updates about it.
+ * `hold_detail`'s answer: the hold as core shows it, and its conflicts with
+ * their local times.
  */
-export type HoldDetail = { events: Array<JsonValue>, ice_updates: Array<JsonValue>, hold_id: string, status: HoldStatus, family_name: string, given_names: string, date_of_birth: string, booking_number: string, a_number: string | null, warrant_form: string, warrant_number: string, detainer_number: string | null, officer_credential: string, zone_id: string, zone_name: string, inside_perimeter: boolean, authority: Authority, served_at: string, served_at_local: string, deadline_at: string | null, deadline_local: string | null, remaining_seconds: number | null, urgency: Urgency | null, action_required: ActionRequired | null, 
+export type HoldDetailView = { conflicts_local: Array<ConflictView>, events: Array<JsonValue>, ice_updates: Array<JsonValue>, hold_id: string, status: HoldStatus, family_name: string, given_names: string, date_of_birth: string, booking_number: string, a_number: string | null, warrant_form: string, warrant_number: string, detainer_number: string | null, officer_credential: string, zone_id: string, zone_name: string, inside_perimeter: boolean, authority: Authority, served_at: string, served_at_local: string, deadline_at: string | null, deadline_local: string | null, remaining_seconds: number | null, urgency: Urgency | null, action_required: ActionRequired | null, 
 /**
  * Why release is needed when ICE said so: `detainer_cancelled` or `warrant_withdrawn`.
  */
