@@ -290,6 +290,25 @@ async fn one_warrant_booked_at_both_desks_is_flagged_until_a_supervisor_voids_on
             at_a.as_str(),
             "{delivered}"
         );
+        // Desk B applies it: the voided hold leaves its list too, and the
+        // hold kept is no longer flagged there.
+        b.sync(&ep.url, 20).success();
+        let at_b_list = b
+            .wsoctl(&["hold", "list", "--json", "--as", "admin"])
+            .success()
+            .json();
+        let listed = at_b_list
+            .as_array()
+            .ok_or("desk B's list is not an array")?;
+        assert!(
+            !listed.iter().any(|h| h["hold_id"] == at_b.as_str()),
+            "the voided hold is still on desk B's list"
+        );
+        let kept_at_b = listed
+            .iter()
+            .find(|h| h["hold_id"] == at_a.as_str())
+            .ok_or("the hold kept is not on desk B's list")?;
+        assert_eq!(kept_at_b["possible_duplicate_of"], serde_json::json!([]));
 
         // The handoff preview says how fresh its facility view is, as the board does.
         w.click("Handoff").await?;
