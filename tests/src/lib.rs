@@ -8,6 +8,7 @@
 //! not build other packages' binaries for a package's tests) and found beside
 //! the test executable.
 
+pub mod facility;
 pub mod http;
 
 use std::io::{BufRead, BufReader, Write};
@@ -31,6 +32,9 @@ pub const OTHER_TOKEN: &str = "other-facility-token-for-tests";
 /// A second desk of the test desk's facility (several desks, sync-protocol v1.1).
 pub const SECOND_DESK_ID: &str = "booking-desk-2";
 pub const SECOND_TOKEN: &str = "desk-2-token-for-tests";
+/// A third desk of the test desk's facility: it goes on while another breaks.
+pub const THIRD_DESK_ID: &str = "booking-desk-3";
+pub const THIRD_TOKEN: &str = "desk-3-token-for-tests";
 pub const ADMIN_TOKEN: &str = "admin-token-for-tests";
 const PASSWORD: &str = "harbor-lantern-42";
 
@@ -121,6 +125,7 @@ impl EndpointProcess {
             .args(["--listen", &options.listen, "--facility", FACILITY_ID])
             .args(["--token", &format!("{DESK_ID}={TOKEN}")])
             .args(["--token", &format!("{SECOND_DESK_ID}={SECOND_TOKEN}")])
+            .args(["--token", &format!("{THIRD_DESK_ID}={THIRD_TOKEN}")])
             .args([
                 "--token",
                 &format!("{OTHER_DESK_ID}@{OTHER_FACILITY_ID}={OTHER_TOKEN}"),
