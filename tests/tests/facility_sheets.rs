@@ -145,7 +145,7 @@ fn the_sheet_at_one_desk_lists_every_desks_holds_with_freshness_conflicts_and_du
     }
     assert_reads(
         &sheet,
-        "Between desks: 1 holds with conflicts, 2 possible duplicate bookings",
+        "Between desks: holds with a conflict 1, possible duplicate bookings 2; each is shown on its row",
     );
 }
 

@@ -339,7 +339,7 @@ fn facility_view(canvas: &mut Canvas<'_>, frame: &mut Frame, s: &HandoffSheet) {
     let m = &s.summary;
     if m.with_conflicts > 0 || m.possible_duplicates > 0 {
         let text = format!(
-            "Between desks: {} holds with conflicts, {} possible duplicate bookings; each is shown on its row",
+            "Between desks: holds with a conflict {}, possible duplicate bookings {}; each is shown on its row",
             m.with_conflicts, m.possible_duplicates
         );
         canvas.text(frame.left, frame.y + 9.0, 9.0, true, &text);
