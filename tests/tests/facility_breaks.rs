@@ -40,7 +40,10 @@ fn push_as_b(endpoint: &EndpointProcess, event: &Value) {
         &json!({ "facility_id": FACILITY_ID, "events": [event] }),
     );
     assert_eq!(status, 200, "{answer}");
-    assert_eq!(answer["ack_seq"], event["seq"], "the endpoint stored it: {answer}");
+    assert_eq!(
+        answer["ack_seq"], event["seq"],
+        "the endpoint stored it: {answer}"
+    );
 }
 
 fn desk_line<'a>(synced: &'a Value, desk_id: &str) -> &'a Value {
@@ -90,7 +93,10 @@ fn an_event_whose_hash_is_not_its_content_stops_its_desk_while_a_third_desk_goes
         "{line}"
     );
     assert!(
-        line["line"].as_str().unwrap_or_default().contains("NOT APPLIED"),
+        line["line"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("NOT APPLIED"),
         "{line}"
     );
     assert!(synced["facility"]["summary"]
@@ -104,12 +110,18 @@ fn an_event_whose_hash_is_not_its_content_stops_its_desk_while_a_third_desk_goes
     assert_eq!(held_of_b(&a), (1..=good).collect::<Vec<_>>());
     // The third desk goes on.
     assert!(desk_line(&synced, THIRD_DESK_ID)["problem"].is_null());
-    assert_eq!(find(&after, &at_c).unwrap()["booked_at_desk"], THIRD_DESK_ID);
+    assert_eq!(
+        find(&after, &at_c).unwrap()["booked_at_desk"],
+        THIRD_DESK_ID
+    );
     a.wsoctl(&["audit", "verify"]).success();
 
     // Seen again, it stays shown and stays out.
     let again = sync(&a, &endpoint);
-    assert_eq!(desk_line(&again, SECOND_DESK_ID)["problem"], line["problem"]);
+    assert_eq!(
+        desk_line(&again, SECOND_DESK_ID)["problem"],
+        line["problem"]
+    );
     assert_eq!(find(&board(&a, true), &held).unwrap()["status"], "open");
 }
 

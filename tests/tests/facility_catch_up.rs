@@ -92,7 +92,11 @@ fn a_desk_down_for_a_day_catches_up_in_one_sync_read_in_pages() {
     let at_a = board(&a, true);
     for (i, id) in held.iter().enumerate() {
         let h = wso_tests::facility::find(&at_a, id).expect("B's hold at A");
-        let status = if i % 2 == 0 { "released" } else { "transferred" };
+        let status = if i % 2 == 0 {
+            "released"
+        } else {
+            "transferred"
+        };
         assert_eq!(h["status"], status, "{h}");
         assert_eq!(h["zone_id"], "housing-a");
     }
@@ -102,7 +106,10 @@ fn a_desk_down_for_a_day_catches_up_in_one_sync_read_in_pages() {
     );
     // And A knows B as just heard from, with every event it sent.
     let desks = synced["facility"]["desks"].as_array().unwrap();
-    let heard = desks.iter().find(|d| d["desk_id"] == SECOND_DESK_ID).unwrap();
+    let heard = desks
+        .iter()
+        .find(|d| d["desk_id"] == SECOND_DESK_ID)
+        .unwrap();
     assert_eq!(heard["stale"], false, "{heard}");
     assert_eq!(heard["events"], outbox.len() as u64);
     assert!(heard["problem"].is_null());
@@ -135,7 +142,10 @@ fn kill_9_of_a_desk_mid_pull_then_a_resync_loses_nothing_and_applies_nothing_twi
         &format!("SELECT COUNT(*) FROM hold WHERE booked_at_desk = '{SECOND_DESK_ID}'"),
     );
     let named = count(&watch, "SELECT COUNT(DISTINCT hold_id) FROM facility_event");
-    assert_eq!(folded, named, "every hold with events applied is on the board");
+    assert_eq!(
+        folded, named,
+        "every hold with events applied is on the board"
+    );
     drop(watch);
 
     let synced = sync(&a, &endpoint);

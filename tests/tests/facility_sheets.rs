@@ -10,7 +10,7 @@ use chrono::{Duration, Utc};
 use serde_json::Value;
 use wso_core::desk::{booked_at_text, possible_duplicate_text, HoldConflict};
 use wso_tests::facility::{
-    book, pdftotext, release, sync, text_at, transfer, two_desks, minutes_ago,
+    book, minutes_ago, pdftotext, release, sync, text_at, transfer, two_desks,
 };
 use wso_tests::{DeskFixture, EndpointProcess, DESK_ID, SECOND_DESK_ID};
 
@@ -48,7 +48,10 @@ fn assert_reads(text: &str, phrase: &str) {
 }
 
 fn print_sheet(desk: &DeskFixture, now: &str) -> String {
-    let pdf = desk.dir.path().join(format!("sheet-{}.pdf", now.replace(':', "")));
+    let pdf = desk
+        .dir
+        .path()
+        .join(format!("sheet-{}.pdf", now.replace(':', "")));
     let out = pdf.to_string_lossy().into_owned();
     desk.wsoctl(&["handoff", "--out", &out, "--now", now, "--as", "admin"])
         .success();
@@ -132,10 +135,19 @@ fn the_sheet_at_one_desk_lists_every_desks_holds_with_freshness_conflicts_and_du
     };
     let conflicted = show(&f.conflicted);
     let c: HoldConflict = HoldConflict {
-        desk_id: conflicted["conflicts"][0]["desk_id"].as_str().unwrap().into(),
+        desk_id: conflicted["conflicts"][0]["desk_id"]
+            .as_str()
+            .unwrap()
+            .into(),
         kind: conflicted["conflicts"][0]["type"].as_str().unwrap().into(),
-        occurred_at: conflicted["conflicts"][0]["occurred_at"].as_str().unwrap().into(),
-        detail: conflicted["conflicts"][0]["detail"].as_str().unwrap().into(),
+        occurred_at: conflicted["conflicts"][0]["occurred_at"]
+            .as_str()
+            .unwrap()
+            .into(),
+        detail: conflicted["conflicts"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .into(),
     };
     assert_eq!(c.desk_id, SECOND_DESK_ID);
     assert_reads(&sheet, &c.text(f.a.open().facility().timezone));
@@ -170,7 +182,13 @@ fn the_oversight_report_gives_the_same_figures_at_either_desk() {
     sync(&f.b, &f.endpoint);
     let now = text_at(Utc::now());
     let (at_a, at_b) = (report(&f.a, &now), report(&f.b, &now));
-    for key in ["totals", "months", "over_detention_holds", "holds", "events_read"] {
+    for key in [
+        "totals",
+        "months",
+        "over_detention_holds",
+        "holds",
+        "events_read",
+    ] {
         assert_eq!(at_a[key], at_b[key], "{key}");
     }
     // Every event once: A's own and B's, each desk's whole outbox.
@@ -189,12 +207,23 @@ fn the_oversight_report_gives_the_same_figures_at_either_desk() {
         .iter()
         .filter_map(|h| h["desk_id"].as_str())
         .collect();
-    assert_eq!(desks.iter().filter(|d| **d == SECOND_DESK_ID).count(), 2, "{desks:?}");
+    assert_eq!(
+        desks.iter().filter(|d| **d == SECOND_DESK_ID).count(),
+        2,
+        "{desks:?}"
+    );
 
     // A voided duplicate is no custody: both desks count one service fewer.
     f.b.wsoctl(&[
-        "hold", "void", &f.duplicate.1, "--kept", &f.duplicate.0, "--note", "booked at desk 1",
-        "--as", "admin",
+        "hold",
+        "void",
+        &f.duplicate.1,
+        "--kept",
+        &f.duplicate.0,
+        "--note",
+        "booked at desk 1",
+        "--as",
+        "admin",
     ])
     .success();
     sync(&f.b, &f.endpoint);

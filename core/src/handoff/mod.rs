@@ -31,8 +31,8 @@ use crate::desk::{Complaint, Desk, Freshness, HoldSummary};
 use crate::error::{Result, SqlContext};
 use crate::time::{local_text, stored, utc_text};
 
-pub use facility::SheetStanding;
 pub use ack::{acknowledge_handoff, last_acknowledgement, record_print, save_pdf, Acknowledgement};
+pub use facility::SheetStanding;
 pub use text::{clock_text, local_short, local_two_lines};
 
 /// Everything printed on one handoff sheet.

@@ -123,7 +123,11 @@ impl Desk {
             .ctx("reading events")?;
         let rows = stmt
             .query_map([self.desk_id()], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
             })
             .ctx("reading events")?;
         let mut seen = std::collections::BTreeSet::new();
