@@ -48,43 +48,12 @@ pub fn minutes_ago(minutes: i64) -> String {
 /// Book warrant `warrant` (booking number `booking`) with `wsoctl hold open`,
 /// served five minutes ago; returns the hold id.
 pub fn book(desk: &DeskFixture, warrant: &str, booking: &str) -> String {
-    let served = minutes_ago(5);
-    desk.wsoctl(&[
-        "hold",
-        "open",
-        "--family-name",
-        "Okafor",
-        "--given-names",
-        "Chidi",
-        "--dob",
-        "1985-03-09",
-        "--booking-number",
+    desk.hold_open(
+        ("Okafor", "Chidi", "1985-03-09"),
         booking,
-        "--warrant-form",
-        "I-200",
-        "--warrant-number",
         warrant,
-        "--officer",
-        "WSO-1",
-        "--served-at",
-        &served,
-        "--criminal-release-at",
-        &served,
-        "--criminal-release-basis",
-        "bond",
-        "--ice-supervisor",
-        "SDDO K. Patel",
-        "--zone",
-        "booking",
-        "--as",
-        "admin",
-        "--json",
-    ])
-    .success()
-    .json()["hold_id"]
-        .as_str()
-        .expect("hold_id")
-        .to_owned()
+        &minutes_ago(5),
+    )
 }
 
 /// `wsoctl hold release ID --at AT --reason court_order`.
@@ -128,17 +97,7 @@ pub fn busy_day(desk: &DeskFixture, holds: usize) -> Vec<String> {
     let actor = core.actor("admin").expect("the admin");
     let start = wso_core::time::truncate(Utc::now()) - Duration::hours(24);
     let step = Duration::seconds(86_000 / holds.max(1) as i64);
-    let tag: String = desk
-        .dir
-        .path()
-        .file_name()
-        .map(|n| {
-            n.to_string_lossy()
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .collect()
-        })
-        .unwrap_or_default();
+    let tag = desk.tag();
     (0..holds)
         .map(|i| {
             let served = start + step * i as i32;

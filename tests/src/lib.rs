@@ -352,55 +352,80 @@ impl DeskFixture {
                 self.opened += 1;
                 // Numbers unique across the desks of a test (two desks booking
                 // one warrant is a possible duplicate, tested on purpose).
-                let desk: String = self
-                    .dir
-                    .path()
-                    .file_name()
-                    .map(|n| {
-                        n.to_string_lossy()
-                            .chars()
-                            .filter(char::is_ascii_alphanumeric)
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let desk = self.tag();
                 let number = format!("W-{desk}-{:04}", self.opened);
                 let booking = format!("B-{desk}-{:04}", self.opened);
-                let out = self
-                    .wsoctl(&[
-                        "hold",
-                        "open",
-                        "--family-name",
-                        "Nguyễn",
-                        "--given-names",
-                        "Thị Lan",
-                        "--dob",
-                        "1990-04-02",
-                        "--booking-number",
-                        &booking,
-                        "--warrant-form",
-                        "I-200",
-                        "--warrant-number",
-                        &number,
-                        "--officer",
-                        "WSO-1",
-                        "--served-at",
-                        &served,
-                        "--criminal-release-at",
-                        &served,
-                        "--criminal-release-basis",
-                        "bond",
-                        "--ice-supervisor",
-                        "SDDO K. Patel",
-                        "--zone",
-                        "booking",
-                        "--as",
-                        "admin",
-                        "--json",
-                    ])
-                    .success();
-                out.json()["hold_id"].as_str().expect("hold_id").to_owned()
+                self.hold_open(
+                    ("Nguyễn", "Thị Lan", "1990-04-02"),
+                    &booking,
+                    &number,
+                    &served,
+                )
             })
             .collect()
+    }
+
+    /// A short name unique to this desk's temp dir, for numbers that must not
+    /// repeat across the desks of a test.
+    pub fn tag(&self) -> String {
+        self.dir
+            .path()
+            .file_name()
+            .map(|n| {
+                n.to_string_lossy()
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// `wsoctl hold open` of (family, given, date of birth) on `warrant`,
+    /// served (and released from criminal custody) at `served`, by WSO-1 in
+    /// booking; returns the hold id.
+    pub fn hold_open(
+        &self,
+        (family, given, dob): (&str, &str, &str),
+        booking: &str,
+        warrant: &str,
+        served: &str,
+    ) -> String {
+        self.wsoctl(&[
+            "hold",
+            "open",
+            "--family-name",
+            family,
+            "--given-names",
+            given,
+            "--dob",
+            dob,
+            "--booking-number",
+            booking,
+            "--warrant-form",
+            "I-200",
+            "--warrant-number",
+            warrant,
+            "--officer",
+            "WSO-1",
+            "--served-at",
+            served,
+            "--criminal-release-at",
+            served,
+            "--criminal-release-basis",
+            "bond",
+            "--ice-supervisor",
+            "SDDO K. Patel",
+            "--zone",
+            "booking",
+            "--as",
+            "admin",
+            "--json",
+        ])
+        .success()
+        .json()["hold_id"]
+            .as_str()
+            .expect("hold_id")
+            .to_owned()
     }
 
     /// `$XDG_RUNTIME_DIR` of this desk's `wsoctl` runs: its login tokens.
