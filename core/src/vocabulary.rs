@@ -156,6 +156,15 @@ const EVENT_TYPES: &[(&str, &str)] = &[
     (Voided::TYPE, "Voided as a duplicate booking"),
 ];
 
+/// The words of an event type of a hold's history (`None` for a type
+/// without words of its own).
+pub fn event_type_label(kind: &str) -> Option<&'static str> {
+    EVENT_TYPES
+        .iter()
+        .find(|(value, _)| *value == kind)
+        .map(|(_, label)| *label)
+}
+
 pub fn vocabulary() -> Vocabulary {
     Vocabulary {
         release_reasons: ReleaseReason::ALL

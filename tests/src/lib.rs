@@ -8,6 +8,7 @@
 //! not build other packages' binaries for a package's tests) and found beside
 //! the test executable.
 
+pub mod facility;
 pub mod http;
 
 use std::io::{BufRead, BufReader, Write};
@@ -31,6 +32,9 @@ pub const OTHER_TOKEN: &str = "other-facility-token-for-tests";
 /// A second desk of the test desk's facility (several desks, sync-protocol v1.1).
 pub const SECOND_DESK_ID: &str = "booking-desk-2";
 pub const SECOND_TOKEN: &str = "desk-2-token-for-tests";
+/// A third desk of the test desk's facility: it goes on while another breaks.
+pub const THIRD_DESK_ID: &str = "booking-desk-3";
+pub const THIRD_TOKEN: &str = "desk-3-token-for-tests";
 pub const ADMIN_TOKEN: &str = "admin-token-for-tests";
 const PASSWORD: &str = "harbor-lantern-42";
 
@@ -121,6 +125,7 @@ impl EndpointProcess {
             .args(["--listen", &options.listen, "--facility", FACILITY_ID])
             .args(["--token", &format!("{DESK_ID}={TOKEN}")])
             .args(["--token", &format!("{SECOND_DESK_ID}={SECOND_TOKEN}")])
+            .args(["--token", &format!("{THIRD_DESK_ID}={THIRD_TOKEN}")])
             .args([
                 "--token",
                 &format!("{OTHER_DESK_ID}@{OTHER_FACILITY_ID}={OTHER_TOKEN}"),
@@ -347,55 +352,80 @@ impl DeskFixture {
                 self.opened += 1;
                 // Numbers unique across the desks of a test (two desks booking
                 // one warrant is a possible duplicate, tested on purpose).
-                let desk: String = self
-                    .dir
-                    .path()
-                    .file_name()
-                    .map(|n| {
-                        n.to_string_lossy()
-                            .chars()
-                            .filter(char::is_ascii_alphanumeric)
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let desk = self.tag();
                 let number = format!("W-{desk}-{:04}", self.opened);
                 let booking = format!("B-{desk}-{:04}", self.opened);
-                let out = self
-                    .wsoctl(&[
-                        "hold",
-                        "open",
-                        "--family-name",
-                        "Nguyễn",
-                        "--given-names",
-                        "Thị Lan",
-                        "--dob",
-                        "1990-04-02",
-                        "--booking-number",
-                        &booking,
-                        "--warrant-form",
-                        "I-200",
-                        "--warrant-number",
-                        &number,
-                        "--officer",
-                        "WSO-1",
-                        "--served-at",
-                        &served,
-                        "--criminal-release-at",
-                        &served,
-                        "--criminal-release-basis",
-                        "bond",
-                        "--ice-supervisor",
-                        "SDDO K. Patel",
-                        "--zone",
-                        "booking",
-                        "--as",
-                        "admin",
-                        "--json",
-                    ])
-                    .success();
-                out.json()["hold_id"].as_str().expect("hold_id").to_owned()
+                self.hold_open(
+                    ("Nguyễn", "Thị Lan", "1990-04-02"),
+                    &booking,
+                    &number,
+                    &served,
+                )
             })
             .collect()
+    }
+
+    /// A short name unique to this desk's temp dir, for numbers that must not
+    /// repeat across the desks of a test.
+    pub fn tag(&self) -> String {
+        self.dir
+            .path()
+            .file_name()
+            .map(|n| {
+                n.to_string_lossy()
+                    .chars()
+                    .filter(char::is_ascii_alphanumeric)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// `wsoctl hold open` of (family, given, date of birth) on `warrant`,
+    /// served (and released from criminal custody) at `served`, by WSO-1 in
+    /// booking; returns the hold id.
+    pub fn hold_open(
+        &self,
+        (family, given, dob): (&str, &str, &str),
+        booking: &str,
+        warrant: &str,
+        served: &str,
+    ) -> String {
+        self.wsoctl(&[
+            "hold",
+            "open",
+            "--family-name",
+            family,
+            "--given-names",
+            given,
+            "--dob",
+            dob,
+            "--booking-number",
+            booking,
+            "--warrant-form",
+            "I-200",
+            "--warrant-number",
+            warrant,
+            "--officer",
+            "WSO-1",
+            "--served-at",
+            served,
+            "--criminal-release-at",
+            served,
+            "--criminal-release-basis",
+            "bond",
+            "--ice-supervisor",
+            "SDDO K. Patel",
+            "--zone",
+            "booking",
+            "--as",
+            "admin",
+            "--json",
+        ])
+        .success()
+        .json()["hold_id"]
+            .as_str()
+            .expect("hold_id")
+            .to_owned()
     }
 
     /// `$XDG_RUNTIME_DIR` of this desk's `wsoctl` runs: its login tokens.

@@ -4,78 +4,11 @@
 //! both, and what happened while they were apart (a hold closed twice, one
 //! warrant booked twice) shows the same on both, never dropped.
 
-use serde_json::Value;
-use wso_tests::{
-    DeskFixture, EndpointOptions, EndpointProcess, DESK_ID, SECOND_DESK_ID, SECOND_TOKEN, TOKEN,
-};
-
-fn two_desks() -> (EndpointProcess, tempfile::TempDir, DeskFixture, DeskFixture) {
-    let dir = tempfile::tempdir().unwrap();
-    let endpoint = EndpointProcess::start(dir.path(), &EndpointOptions::default());
-    let a = DeskFixture::at_desk(DESK_ID, TOKEN, 0);
-    let b = DeskFixture::at_desk(SECOND_DESK_ID, SECOND_TOKEN, 0);
-    (endpoint, dir, a, b)
-}
-
-fn board(desk: &DeskFixture, all: bool) -> Vec<Value> {
-    let mut args = vec!["hold", "list", "--json", "--as", "admin"];
-    if all {
-        args.push("--all");
-    }
-    desk.wsoctl(&args)
-        .success()
-        .json()
-        .as_array()
-        .unwrap()
-        .clone()
-}
-
-fn find<'a>(board: &'a [Value], hold_id: &str) -> Option<&'a Value> {
-    board.iter().find(|h| h["hold_id"] == hold_id)
-}
+use wso_tests::facility::{board, book, find, release, text_at, transfer, two_desks};
+use wso_tests::{DESK_ID, SECOND_DESK_ID};
 
 fn now_text() -> String {
-    wso_core::time::utc_text(chrono::Utc::now())
-}
-
-fn book(desk: &DeskFixture, warrant: &str, booking: &str) -> String {
-    let served = wso_core::time::utc_text(chrono::Utc::now() - chrono::Duration::minutes(5));
-    desk.wsoctl(&[
-        "hold",
-        "open",
-        "--family-name",
-        "Okafor",
-        "--given-names",
-        "Chidi",
-        "--dob",
-        "1985-03-09",
-        "--booking-number",
-        booking,
-        "--warrant-form",
-        "I-200",
-        "--warrant-number",
-        warrant,
-        "--officer",
-        "WSO-1",
-        "--served-at",
-        &served,
-        "--criminal-release-at",
-        &served,
-        "--criminal-release-basis",
-        "bond",
-        "--ice-supervisor",
-        "SDDO K. Patel",
-        "--zone",
-        "booking",
-        "--as",
-        "admin",
-        "--json",
-    ])
-    .success()
-    .json()["hold_id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    text_at(chrono::Utc::now())
 }
 
 #[test]
@@ -102,18 +35,7 @@ fn a_booking_at_one_desk_shows_at_the_other_and_a_release_there_comes_back() {
     assert_eq!(desks[0]["stale"], false);
 
     // B releases one of A's holds; A sees it released after its sync.
-    b.wsoctl(&[
-        "hold",
-        "release",
-        &held[0],
-        "--at",
-        &now_text(),
-        "--reason",
-        "court_order",
-        "--as",
-        "admin",
-    ])
-    .success();
+    release(&b, &held[0], &now_text()).success();
     b.sync(&endpoint.url, 20).success();
     a.sync(&endpoint.url, 20).success();
     let at_a = board(&a, true);
@@ -155,32 +77,8 @@ fn a_hold_closed_at_both_desks_while_apart_shows_the_conflict_on_both() {
     // Apart: A releases first, B (not knowing) transfers later.
     let first = wso_core::time::utc_text(chrono::Utc::now() - chrono::Duration::minutes(2));
     let later = wso_core::time::utc_text(chrono::Utc::now() - chrono::Duration::minutes(1));
-    a.wsoctl(&[
-        "hold",
-        "release",
-        &held[0],
-        "--at",
-        &first,
-        "--reason",
-        "court_order",
-        "--as",
-        "admin",
-    ])
-    .success();
-    b.wsoctl(&[
-        "hold",
-        "transfer",
-        &held[0],
-        "--at",
-        &later,
-        "--ice-officer",
-        "Deportation Officer Reyes",
-        "--destination",
-        "Krome",
-        "--as",
-        "admin",
-    ])
-    .success();
+    release(&a, &held[0], &first).success();
+    transfer(&b, &held[0], &later).success();
     for _ in 0..2 {
         a.sync(&endpoint.url, 20).success();
         b.sync(&endpoint.url, 20).success();

@@ -74,6 +74,38 @@ pub struct HoldConflict {
     pub detail: String,
 }
 
+impl HoldConflict {
+    /// The line for it on paper (the handoff sheet), in core's words: what
+    /// the other desk did, when (local time in `zone`), and why it stands in
+    /// the history without changing the hold.
+    pub fn text(&self, zone: chrono_tz::Tz) -> String {
+        let what = crate::vocabulary::event_type_label(&self.kind).unwrap_or(&self.kind);
+        let at = stored(&self.occurred_at)
+            .map(|t| crate::time::local_text(t, zone))
+            .unwrap_or_else(|_| self.occurred_at.clone());
+        format!(
+            "CONFLICT: {what} at {at} recorded at desk {}; it {}",
+            self.desk_id, self.detail
+        )
+    }
+}
+
+/// The line for a hold booked at another desk than the one showing it.
+pub fn booked_at_text(desk_id: &str) -> String {
+    format!("Booked at desk {desk_id}")
+}
+
+/// The line for a possible duplicate booking: `others` names each other
+/// hold of the same warrant as a person reads it (booking number, desk).
+pub fn possible_duplicate_text(others: &[String]) -> Option<String> {
+    (!others.is_empty()).then(|| {
+        format!(
+            "POSSIBLE DUPLICATE: the same warrant is held as {}; a supervisor voids one",
+            others.join(" and ")
+        )
+    })
+}
+
 /// A hold's standing in the facility view.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, Default)]
 pub struct Standing {

@@ -40,7 +40,10 @@ pub use booking::BookingPreview;
 pub use complaints::{Complaint, NewComplaint};
 pub(crate) use duties::notice_by_sync;
 pub(crate) use facility::refold;
-pub use facility::{Freshness, HoldConflict, OtherDesk, Standing, STALE_AFTER_MINUTES};
+pub use facility::{
+    booked_at_text, possible_duplicate_text, Freshness, HoldConflict, OtherDesk, Standing,
+    STALE_AFTER_MINUTES,
+};
 pub use holds::CORRECTABLE_FIELDS;
 pub use incidents::IncidentRow;
 pub(crate) use officers::withdrawn_by_ice;

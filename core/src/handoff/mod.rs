@@ -14,6 +14,7 @@
 //! release, which must not be buried below holds that still have time.
 
 mod ack;
+mod facility;
 pub mod pdf;
 #[cfg(test)]
 mod tests;
@@ -26,11 +27,12 @@ use serde::Serialize;
 use crate::auth::{Actor, Role};
 use crate::custody::clock::{ActionRequired, Authority, Urgency};
 use crate::custody::HoldStatus;
-use crate::desk::{Complaint, Desk, HoldSummary};
+use crate::desk::{Complaint, Desk, Freshness, HoldSummary};
 use crate::error::{Result, SqlContext};
 use crate::time::{local_text, stored, utc_text};
 
 pub use ack::{acknowledge_handoff, last_acknowledgement, record_print, save_pdf, Acknowledgement};
+pub use facility::SheetStanding;
 pub use text::{clock_text, local_short, local_two_lines};
 
 /// Everything printed on one handoff sheet.
@@ -55,6 +57,9 @@ pub struct HandoffSheet {
     /// Holds transferred or released during the ending shift, most recent first.
     pub closed_in_shift: Vec<ClosedHold>,
     pub sync: SyncStatus,
+    /// How fresh the facility view is: the sheet lists every desk's holds,
+    /// and a person booked at a desk not heard from cannot be on it.
+    pub freshness: Freshness,
     /// Complaints not yet reported to ICE (agreement.md s7), overdue first,
     /// then soonest due: the incoming supervisor inherits them.
     pub complaints_due: Vec<Complaint>,
@@ -90,6 +95,11 @@ pub struct Summary {
     pub closed_in_shift: usize,
     pub complaints_due: usize,
     pub complaints_overdue: usize,
+    /// Holds on the sheet with actions recorded at another desk after they
+    /// were closed (conflicts between desks).
+    pub with_conflicts: usize,
+    /// Open holds flagged as a possible duplicate booking.
+    pub possible_duplicates: usize,
 }
 
 /// One open hold as the sheet prints it.
@@ -129,6 +139,8 @@ pub struct SheetHold {
     pub action_text: Option<String>,
     /// Incidents on this hold a supervisor has not reviewed yet, in words.
     pub unreviewed_incidents: Vec<String>,
+    /// Which desk booked it, its conflicts and possible duplicates.
+    pub standing: SheetStanding,
 }
 
 /// Something ICE told the desk that still needs the desk's attention.
@@ -158,6 +170,9 @@ pub struct ClosedHold {
     pub ice_officer: Option<String>,
     /// `Transferred to ICE (officer)` or `Released: reason (note)`.
     pub outcome_text: String,
+    /// Which desk booked it and its conflicts (a close recorded at another
+    /// desk after this one stands as a conflict).
+    pub standing: SheetStanding,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -186,13 +201,18 @@ pub fn sheet(desk: &Desk, now: DateTime<Utc>, prepared_by: &Actor) -> Result<Han
     let closed = desk.closed_between(now - shift, now, now)?;
     let open_holds: Vec<SheetHold> = open
         .iter()
-        .map(|h| sheet_hold(h, now, now + shift, tz))
-        .collect();
+        .map(|h| {
+            let standing = facility::standing(desk, h, now)?;
+            Ok(sheet_hold(h, now, now + shift, tz, standing))
+        })
+        .collect::<Result<_>>()?;
     // Closed in (start, now], most recently closed first.
-    let closed_in_shift: Vec<ClosedHold> = closed
-        .iter()
-        .filter_map(|h| Some(closed_hold(h, stored(h.closed_at.as_deref()?).ok()?, tz)))
-        .collect();
+    let mut closed_in_shift = Vec::new();
+    for h in &closed {
+        if let Some(at) = h.closed_at.as_deref().and_then(|t| stored(t).ok()) {
+            closed_in_shift.push(closed_hold(h, at, tz, facility::standing(desk, h, now)?));
+        }
+    }
 
     let complaints_due = desk.complaints_due(prepared_by, now)?;
     let summary = Summary {
@@ -207,6 +227,15 @@ pub fn sheet(desk: &Desk, now: DateTime<Utc>, prepared_by: &Actor) -> Result<Han
         closed_in_shift: closed_in_shift.len(),
         complaints_due: complaints_due.len(),
         complaints_overdue: complaints_due.iter().filter(|c| c.overdue).count(),
+        with_conflicts: open
+            .iter()
+            .chain(&closed)
+            .filter(|h| !h.conflicts.is_empty())
+            .count(),
+        possible_duplicates: open
+            .iter()
+            .filter(|h| !h.possible_duplicate_of.is_empty())
+            .count(),
     };
     Ok(HandoffSheet {
         facility_id: facility.id.clone(),
@@ -226,6 +255,7 @@ pub fn sheet(desk: &Desk, now: DateTime<Utc>, prepared_by: &Actor) -> Result<Han
         open_holds,
         closed_in_shift,
         sync: sync_status(desk, tz)?,
+        freshness: desk.freshness(now)?,
         complaints_due,
         last_acknowledgement: last_acknowledgement(desk, now)?,
     })
@@ -245,6 +275,7 @@ fn sheet_hold(
     now: DateTime<Utc>,
     next_end: DateTime<Utc>,
     tz: chrono_tz::Tz,
+    standing: SheetStanding,
 ) -> SheetHold {
     let deadline = h.deadline_at.as_deref().and_then(|d| stored(d).ok());
     let release_required = h.action_required == Some(ActionRequired::Release);
@@ -298,6 +329,7 @@ fn sheet_hold(
             .filter(|i| i.reviewed_at.is_none())
             .map(|i| format!("INCIDENT: {}", i.kind.label()))
             .collect(),
+        standing,
     }
 }
 
@@ -340,7 +372,12 @@ fn ice_actions(h: &HoldSummary, tz: chrono_tz::Tz) -> Vec<IceAction> {
     actions
 }
 
-fn closed_hold(h: &HoldSummary, at: DateTime<Utc>, tz: chrono_tz::Tz) -> ClosedHold {
+fn closed_hold(
+    h: &HoldSummary,
+    at: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+    standing: SheetStanding,
+) -> ClosedHold {
     let outcome_text = match h.status {
         HoldStatus::Transferred => match &h.ice_officer {
             Some(o) => format!("Transferred to ICE ({o})"),
@@ -372,6 +409,7 @@ fn closed_hold(h: &HoldSummary, at: DateTime<Utc>, tz: chrono_tz::Tz) -> ClosedH
         release_note: h.release_note.clone(),
         ice_officer: h.ice_officer.clone(),
         outcome_text,
+        standing,
     }
 }
 

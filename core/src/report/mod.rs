@@ -6,8 +6,11 @@
 //!
 //! Every custody figure is computed from the sync events (their envelopes,
 //! as sent to ICE and hash chained), never from the `hold` table or anything
-//! typed: the events are what ICE holds too, so the report can be checked
-//! against ICE's copy (docs/adr/0014-oversight-report-from-events.md).
+//! typed; the facility's, not only this desk's: its own events and the
+//! other desks' it holds from the facility feed, so every desk with the same
+//! events gives the same figures (sync-protocol.md v1.1). The events are
+//! what ICE holds too, so the report can be checked against ICE's copy
+//! (docs/adr/0014-oversight-report-from-events.md).
 //! Complaints are not synced; they come from the desk's complaint table.
 //!
 //! [`fold`] turns envelopes into one record per hold, [`rules`] judges each
@@ -102,19 +105,39 @@ impl Desk {
         ))
     }
 
-    /// Every event envelope on the desk, parsed (unparseable ones are left
-    /// out: `audit verify` names them).
+    /// Every event envelope of the facility this desk holds, parsed: its
+    /// own and those of the other desks that passed their chain checks
+    /// (`facility_event`; a desk's events from a break on are never stored).
+    /// Each event once, by its desk and seq, whichever table holds it; the
+    /// fold orders them. Unparseable ones are left out: `audit verify`
+    /// names them.
     fn event_envelopes(&self) -> Result<Vec<Value>> {
         let mut stmt = self
             .conn()
-            .prepare("SELECT envelope FROM event ORDER BY seq")
+            .prepare(
+                "SELECT ?1, seq, envelope FROM event
+                 UNION ALL
+                 SELECT desk_id, seq, envelope FROM facility_event WHERE desk_id != ?1
+                 ORDER BY 1, 2",
+            )
             .ctx("reading events")?;
         let rows = stmt
-            .query_map([], |r| r.get::<_, String>(0))
+            .query_map([self.desk_id()], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
             .ctx("reading events")?;
+        let mut seen = std::collections::BTreeSet::new();
         let mut out = Vec::new();
         for row in rows {
-            if let Ok(v) = serde_json::from_str(&row.ctx("reading events")?) {
+            let (desk_id, seq, text) = row.ctx("reading events")?;
+            if !seen.insert((desk_id, seq)) {
+                continue;
+            }
+            if let Ok(v) = serde_json::from_str(&text) {
                 out.push(v);
             }
         }

@@ -168,7 +168,14 @@ impl HoldState {
             why: why.into(),
         };
         let closed = self.status != HoldStatus::Open || self.voided.is_some();
-        if closed && (e.custody_time().is_some() || matches!(change, Change::Voided { .. })) {
+        // A void is no custody action: it stands on a closed duplicate (which
+        // then leaves every list, as `void_hold` allows), and only a hold
+        // already voided makes it a conflict.
+        let acts = match change {
+            Change::Voided { .. } => self.voided.is_some(),
+            _ => e.custody_time().is_some(),
+        };
+        if closed && acts {
             self.conflicts.push(Conflict {
                 at: e.at.clone(),
                 kind: e.kind.clone(),

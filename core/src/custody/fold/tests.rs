@@ -546,6 +546,48 @@ fn acting_on_a_closed_hold_or_a_changed_value_is_a_conflict_not_a_change() {
     assert_eq!(seqs, vec![3, 4, 5]);
 }
 
+/// A void is no custody action: a supervisor may void a duplicate booking
+/// that was already closed (it then leaves every list), and the desk that
+/// records it and every other desk fold it alike. Only a second void, or any
+/// action on a voided hold, is a conflict.
+#[test]
+fn a_closed_duplicate_can_be_voided_and_a_second_void_is_a_conflict() {
+    let later = |s| plus(SERVED, s);
+    let void = |seq, at: &str| {
+        ev(
+            seq,
+            at,
+            Change::Voided {
+                kept_hold_id: "0193a3c2-0000-7000-8000-0000000000bb".into(),
+                note: "booked at desk 1 first".into(),
+            },
+        )
+    };
+    let s = fold(vec![
+        opened(),
+        released(2, &later(60), ReleaseReason::CourtOrder, None),
+        void(3, &later(120)),
+        void(4, &later(180)),
+        moved(5, &later(240), "court-annex", false),
+    ])
+    .unwrap()
+    .state
+    .unwrap();
+    assert_eq!(
+        s.status,
+        HoldStatus::Released,
+        "the close stands in the history"
+    );
+    let void = s.voided.expect("the void of a closed hold stands");
+    assert_eq!(void.at, t(&later(120)));
+    let seqs: Vec<i64> = s.conflicts.iter().map(|c| c.at.seq).collect();
+    assert_eq!(seqs, vec![4, 5], "{:?}", s.conflicts);
+    assert!(s
+        .conflicts
+        .iter()
+        .all(|c| c.why == "acts on a hold a supervisor had voided as a duplicate"));
+}
+
 #[test]
 fn updates_about_a_hold_not_yet_booked_are_receipts_without_effect() {
     let early = receipt(

@@ -6,7 +6,9 @@
 
 use super::canvas::Canvas;
 use super::table::{self, col, Cell, Column, Frame, Row, BODY};
-use crate::handoff::{clock_text, local_short, local_two_lines, HandoffSheet, SheetHold};
+use crate::handoff::{
+    clock_text, local_short, local_two_lines, HandoffSheet, SheetHold, SheetStanding,
+};
 use crate::time::stored;
 
 const MARGIN: f32 = 28.0;
@@ -79,19 +81,20 @@ pub fn lay_out(canvas: &mut Canvas<'_>, sheet: &HandoffSheet) {
         .closed_in_shift
         .iter()
         .enumerate()
-        .map(|(i, h)| Row {
-            cells: vec![
-                plain(&(i + 1).to_string()),
-                vec![
-                    (h.family_name.clone(), true),
-                    (h.given_names.clone(), false),
+        .map(|(i, h)| {
+            let mut outcome = plain(&h.outcome_text);
+            outcome.extend(h.standing.lines.iter().map(|l| (l.clone(), true)));
+            Row {
+                cells: vec![
+                    plain(&(i + 1).to_string()),
+                    name_cell(&h.family_name, &h.given_names, &h.standing),
+                    plain(&h.booking_number),
+                    plain(&format!("{}\n{}", h.warrant_form, h.warrant_number)),
+                    plain(&two_lines(&h.closed_at, tz)),
+                    outcome,
                 ],
-                plain(&h.booking_number),
-                plain(&format!("{}\n{}", h.warrant_form, h.warrant_number)),
-                plain(&two_lines(&h.closed_at, tz)),
-                plain(&h.outcome_text),
-            ],
-            shade: None,
+                shade: None,
+            }
         })
         .collect();
     if rows.is_empty() {
@@ -161,6 +164,14 @@ fn complaints(
     }
 }
 
+/// Family name (bold), given names, and the desk that booked the hold when
+/// not this one.
+fn name_cell(family: &str, given: &str, standing: &SheetStanding) -> Cell {
+    let mut cell = vec![(family.to_owned(), true), (given.to_owned(), false)];
+    cell.extend(standing.booked_at_text.iter().map(|t| (t.clone(), false)));
+    cell
+}
+
 fn plain(text: &str) -> Cell {
     vec![(text.to_owned(), false)]
 }
@@ -200,16 +211,14 @@ fn open_row(i: usize, h: &SheetHold, tz: chrono_tz::Tz) -> Row {
             .map(|a| (a.text.clone(), a.kind != "pickup_scheduled")),
     );
     ice.extend(h.unreviewed_incidents.iter().map(|i| (i.clone(), true)));
+    ice.extend(h.standing.lines.iter().map(|l| (l.clone(), true)));
     if ice.is_empty() {
         ice = plain("none");
     }
     Row {
         cells: vec![
             plain(&(i + 1).to_string()),
-            vec![
-                (h.family_name.clone(), true),
-                (h.given_names.clone(), false),
-            ],
+            name_cell(&h.family_name, &h.given_names, &h.standing),
             plain(&h.booking_number),
             plain(&format!("{}\n{}", h.warrant_form, h.warrant_number)),
             plain(&two_lines(&h.served_at, tz)),
@@ -289,6 +298,7 @@ fn heading(canvas: &mut Canvas<'_>, frame: &mut Frame, s: &HandoffSheet) {
         &sync,
     );
     frame.y += 12.0;
+    facility_view(canvas, frame, s);
     if m.complaints_due > 0 {
         let text = format!(
             "Complaints to report to ICE: {} ({} overdue), listed after the closed holds",
@@ -310,6 +320,31 @@ fn heading(canvas: &mut Canvas<'_>, frame: &mut Frame, s: &HandoffSheet) {
     };
     canvas.text(frame.left, frame.y + 9.0, 9.0, false, &ack);
     frame.y += 18.0;
+}
+
+/// How fresh the facility view is (the sheet lists every desk's holds), each
+/// other desk's line, and what between the desks needs a supervisor.
+fn facility_view(canvas: &mut Canvas<'_>, frame: &mut Frame, s: &HandoffSheet) {
+    let f = &s.freshness;
+    let behind = f.desks.iter().any(|d| d.stale || d.problem.is_some());
+    canvas.text(frame.left, frame.y + 9.0, 9.0, behind, &f.summary);
+    frame.y += 12.0;
+    for d in &f.desks {
+        let late = d.stale || d.problem.is_some();
+        for line in canvas.wrap(&d.line, frame.width() - 12.0, 9.0, late) {
+            canvas.text(frame.left + 12.0, frame.y + 9.0, 9.0, late, &line);
+            frame.y += 12.0;
+        }
+    }
+    let m = &s.summary;
+    if m.with_conflicts > 0 || m.possible_duplicates > 0 {
+        let text = format!(
+            "Between desks: holds with a conflict {}, possible duplicate bookings {}; each is shown on its row",
+            m.with_conflicts, m.possible_duplicates
+        );
+        canvas.text(frame.left, frame.y + 9.0, 9.0, true, &text);
+        frame.y += 12.0;
+    }
 }
 
 fn continuation_top(canvas: &mut Canvas<'_>, frame: &Frame, s: &HandoffSheet) -> f32 {
