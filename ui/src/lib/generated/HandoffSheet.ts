@@ -2,6 +2,7 @@
 import type { Acknowledgement } from "./Acknowledgement";
 import type { ClosedHold } from "./ClosedHold";
 import type { Complaint } from "./Complaint";
+import type { Freshness } from "./Freshness";
 import type { Person } from "./Person";
 import type { SheetHold } from "./SheetHold";
 import type { SheetSyncStatus } from "./SheetSyncStatus";
@@ -28,6 +29,11 @@ open_holds: Array<SheetHold>,
  * Holds transferred or released during the ending shift, most recent first.
  */
 closed_in_shift: Array<ClosedHold>, sync: SheetSyncStatus, 
+/**
+ * How fresh the facility view is: the sheet lists every desk's holds,
+ * and a person booked at a desk not heard from cannot be on it.
+ */
+freshness: Freshness, 
 /**
  * Complaints not yet reported to ICE (agreement.md s7), overdue first,
  * then soonest due: the incoming supervisor inherits them.
