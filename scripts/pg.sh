@@ -22,7 +22,12 @@ pg_bin() {
 
 # Run a PostgreSQL binary as the cluster's owner.
 pg_as_owner() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u nobody -- "$@"; else "$@"; fi
+  # From inside the cluster's dir: the caller's cwd may be closed to `nobody`.
+  if [ "$(id -u)" -eq 0 ]; then
+    (cd "$WSO_PG_DIR" && runuser -u nobody -- "$@")
+  else
+    "$@"
+  fi
 }
 
 pg_start() {
@@ -46,7 +51,7 @@ pg_stop() {
   local dir=${1:-${WSO_PG_DIR:-}} bin
   [ -n "$dir" ] && [ -d "$dir/data" ] || return 0
   bin=$(pg_bin) || return 1
-  pg_as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+  WSO_PG_DIR=$dir pg_as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
   rm -rf "$dir"
 }
 

@@ -4,21 +4,28 @@
 //! and synced with `wsoctl sync`; the endpoint misbehaves through its
 //! test-only fault switch (`--test-faults`, `POST /admin/faults`).
 //!
+//! Every test that starts an endpoint runs on both of its stores: listed in
+//! `on_both_stores!`, it runs as `sqlite::NAME` (a file in the test's temp dir)
+//! and as `postgres::NAME` (a fresh database on the cluster `WSO_TEST_PG_URL`
+//! names, created for the test and dropped after it; see `on_postgres`).
+//!
 //! The binaries are built once per test run with `cargo build` (cargo does
 //! not build other packages' binaries for a package's tests) and found beside
 //! the test executable.
 
 pub mod http;
 
+use std::cell::RefCell;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use chrono::Utc;
 use serde_json::Value;
 use tempfile::TempDir;
+use wso_endpoint::store::scratch::{test_admin_url, ScratchDatabase};
 
 pub const DESK_ID: &str = "booking-desk-1";
 pub const FACILITY_ID: &str = "pinellas-main";
@@ -77,6 +84,54 @@ pub fn endpoint_path() -> PathBuf {
     bin_dir().join("wso-endpoint")
 }
 
+thread_local! {
+    /// The PostgreSQL database of the test running on this thread, if it runs on PostgreSQL.
+    static POSTGRES: RefCell<Option<Arc<ScratchDatabase>>> = const { RefCell::new(None) };
+}
+
+/// While alive, the endpoints this thread starts use one fresh PostgreSQL
+/// database (the same one across restarts within the test).
+pub struct OnPostgres(());
+
+/// Run the calling test's endpoints on a fresh PostgreSQL database, or None
+/// when no cluster is given (the test is skipped; under CI it fails instead).
+pub fn on_postgres(test: &str) -> Option<OnPostgres> {
+    let admin = test_admin_url(test)?;
+    let db = ScratchDatabase::create_blocking(&admin)
+        .unwrap_or_else(|e| panic!("{test}: creating a PostgreSQL database: {e}"));
+    POSTGRES.with(|p| *p.borrow_mut() = Some(Arc::new(db)));
+    Some(OnPostgres(()))
+}
+
+impl Drop for OnPostgres {
+    fn drop(&mut self) {
+        // The database is dropped with the last endpoint process holding it.
+        POSTGRES.with(|p| p.borrow_mut().take());
+    }
+}
+
+/// Each named test (a plain `fn NAME()`) as `sqlite::NAME` and `postgres::NAME`.
+#[macro_export]
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name()
+            })*
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                let Some(_pg) = $crate::on_postgres(stringify!($name)) else {
+                    return;
+                };
+                super::$name()
+            })*
+        }
+    };
+}
+
 /// Options for one endpoint process.
 #[derive(Clone)]
 pub struct EndpointOptions {
@@ -87,6 +142,8 @@ pub struct EndpointOptions {
     pub request_timeout_ms: Option<u64>,
     /// `--tls-cert` and `--tls-key` (PEM files).
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// More `--token DESK_ID@FACILITY_ID=TOKEN` entries (more desks).
+    pub extra_tokens: Vec<String>,
 }
 
 impl Default for EndpointOptions {
@@ -97,6 +154,7 @@ impl Default for EndpointOptions {
             page_size: 200,
             request_timeout_ms: None,
             tls: None,
+            extra_tokens: Vec::new(),
         }
     }
 }
@@ -105,16 +163,25 @@ impl Default for EndpointOptions {
 pub struct EndpointProcess {
     child: Child,
     pub url: String,
-    pub db: PathBuf,
+    /// Its `--db`: the SQLite file's path, or the PostgreSQL URL.
+    pub db: String,
+    postgres: Option<Arc<ScratchDatabase>>,
+}
+
+/// The `--db` of an endpoint started now for a test in `dir`, and its PostgreSQL database.
+fn endpoint_db(dir: &Path) -> (String, Option<Arc<ScratchDatabase>>) {
+    match POSTGRES.with(|p| p.borrow().clone()) {
+        Some(db) => (db.url().to_owned(), Some(db)),
+        None => (dir.join("endpoint.db").to_string_lossy().into_owned(), None),
+    }
 }
 
 impl EndpointProcess {
     /// The `serve` command line for these options.
     pub fn command(dir: &Path, options: &EndpointOptions) -> Command {
-        let db = dir.join("endpoint.db");
+        let (db, _) = endpoint_db(dir);
         let mut cmd = Command::new(endpoint_path());
-        cmd.args(["serve", "--db"])
-            .arg(&db)
+        cmd.args(["serve", "--db", &db])
             .args(["--listen", &options.listen, "--facility", FACILITY_ID])
             .args(["--token", &format!("{DESK_ID}={TOKEN}")])
             .args([
@@ -129,6 +196,9 @@ impl EndpointProcess {
                 &options.page_size.to_string(),
             ])
             .env("WSO_LOG", "warn");
+        for token in &options.extra_tokens {
+            cmd.args(["--token", token]);
+        }
         if let Some(ms) = options.request_timeout_ms {
             cmd.args(["--request-timeout-ms", &ms.to_string()]);
         }
@@ -139,7 +209,7 @@ impl EndpointProcess {
     }
 
     pub fn start(dir: &Path, options: &EndpointOptions) -> EndpointProcess {
-        let db = dir.join("endpoint.db");
+        let (db, postgres) = endpoint_db(dir);
         let mut child = Self::command(dir, options)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -155,7 +225,22 @@ impl EndpointProcess {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("endpoint said {line:?} instead of its address"))
             .to_owned();
-        EndpointProcess { child, url, db }
+        EndpointProcess {
+            child,
+            url,
+            db,
+            postgres,
+        }
+    }
+
+    /// Run SQL in the endpoint's own database (a test playing a broken or hostile endpoint).
+    pub fn execute_sql(&self, sql: &str) {
+        match &self.postgres {
+            Some(db) => db.execute_blocking(sql).expect("SQL in the endpoint's database"),
+            None => rusqlite::Connection::open(&self.db)
+                .and_then(|c| c.execute_batch(sql))
+                .expect("SQL in the endpoint's database"),
+        }
     }
 
     fn admin(&self, method: &str, path: &str, body: Option<&Value>) -> Value {
@@ -175,7 +260,12 @@ impl EndpointProcess {
 
     /// Every event the endpoint stored for the test desk, in seq order.
     pub fn events(&self) -> Vec<Value> {
-        match self.admin("GET", &format!("/admin/desks/{DESK_ID}/events"), None) {
+        self.desk_events(DESK_ID)
+    }
+
+    /// Every event the endpoint stored for a desk, in seq order.
+    pub fn desk_events(&self, desk: &str) -> Vec<Value> {
+        match self.admin("GET", &format!("/admin/desks/{desk}/events"), None) {
             Value::Array(events) => events,
             other => panic!("events: {other}"),
         }
@@ -221,8 +311,7 @@ impl EndpointProcess {
         at: &str,
     ) {
         let out = Command::new(endpoint_path())
-            .args(["queue-update", "--db"])
-            .arg(&self.db)
+            .args(["queue-update", "--db", &self.db])
             .args([
                 "--facility",
                 facility,

@@ -97,7 +97,6 @@ async fn an_unreachable_endpoint_is_shown_and_the_loop_stops_cleanly() {
     assert_eq!(desk.status().events_waiting, 1);
 }
 
-#[test]
 fn plain_http_to_another_host_is_refused_at_start() {
     let desk = DeskFixture::new(0);
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -186,3 +185,7 @@ async fn a_panicked_loop_shows_as_stopped_then_restarts_and_drains() {
     assert_delivered_exactly_once(&ep.events(), &desk.outbox());
     sync.stop().await;
 }
+
+wso_tests::on_both_stores!(
+    plain_http_to_another_host_is_refused_at_start,
+);
