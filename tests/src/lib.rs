@@ -16,6 +16,7 @@
 pub mod http;
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -84,28 +85,40 @@ pub fn endpoint_path() -> PathBuf {
     bin_dir().join("wso-endpoint")
 }
 
-thread_local! {
-    /// The PostgreSQL database of the test running on this thread, if it runs on PostgreSQL.
-    static POSTGRES: RefCell<Option<Arc<ScratchDatabase>>> = const { RefCell::new(None) };
+/// The PostgreSQL cluster of the test running on this thread, if it runs on
+/// PostgreSQL, and the database of each temp dir its endpoints were started in.
+struct PostgresTest {
+    test: String,
+    admin_url: String,
+    databases: HashMap<PathBuf, Arc<ScratchDatabase>>,
 }
 
-/// While alive, the endpoints this thread starts use one fresh PostgreSQL
-/// database (the same one across restarts within the test).
+thread_local! {
+    static POSTGRES: RefCell<Option<PostgresTest>> = const { RefCell::new(None) };
+}
+
+/// While alive, the endpoints this thread starts use PostgreSQL: one fresh
+/// database per temp dir, as on SQLite one file per dir (so an endpoint
+/// restarted in the same dir finds its events again).
 pub struct OnPostgres(());
 
-/// Run the calling test's endpoints on a fresh PostgreSQL database, or None
-/// when no cluster is given (the test is skipped; under CI it fails instead).
+/// Run the calling test's endpoints on PostgreSQL, or None when no cluster is
+/// given (the test is skipped; under CI it fails instead).
 pub fn on_postgres(test: &str) -> Option<OnPostgres> {
-    let admin = test_admin_url(test)?;
-    let db = ScratchDatabase::create_blocking(&admin)
-        .unwrap_or_else(|e| panic!("{test}: creating a PostgreSQL database: {e}"));
-    POSTGRES.with(|p| *p.borrow_mut() = Some(Arc::new(db)));
+    let admin_url = test_admin_url(test)?;
+    POSTGRES.with(|p| {
+        *p.borrow_mut() = Some(PostgresTest {
+            test: test.to_owned(),
+            admin_url,
+            databases: HashMap::new(),
+        })
+    });
     Some(OnPostgres(()))
 }
 
 impl Drop for OnPostgres {
     fn drop(&mut self) {
-        // The database is dropped with the last endpoint process holding it.
+        // Each database is dropped with the last endpoint process holding it.
         POSTGRES.with(|p| p.borrow_mut().take());
     }
 }
@@ -170,7 +183,18 @@ pub struct EndpointProcess {
 
 /// The `--db` of an endpoint started now for a test in `dir`, and its PostgreSQL database.
 fn endpoint_db(dir: &Path) -> (String, Option<Arc<ScratchDatabase>>) {
-    match POSTGRES.with(|p| p.borrow().clone()) {
+    let db = POSTGRES.with(|p| {
+        let mut p = p.borrow_mut();
+        let pg = p.as_mut()?;
+        let db = pg.databases.entry(dir.to_path_buf()).or_insert_with(|| {
+            let db = ScratchDatabase::create_blocking(&pg.admin_url).unwrap_or_else(|e| {
+                panic!("{}: creating a PostgreSQL database: {e}", pg.test)
+            });
+            Arc::new(db)
+        });
+        Some(db.clone())
+    });
+    match db {
         Some(db) => (db.url().to_owned(), Some(db)),
         None => (dir.join("endpoint.db").to_string_lossy().into_owned(), None),
     }

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{json, Value};
 use wso_core::events::{envelope_hash, GENESIS_HASH};
@@ -150,12 +150,10 @@ fn two_endpoints_on_one_database_store_each_seq_once_and_serve_every_event_once(
         pusher(&a, "fd-at-a", &at_a),
         pusher(&b, "fd-at-b", &at_b),
     ];
-    let started = Instant::now();
     let answers: Vec<Vec<(u16, Value)>> = pushes
         .into_iter()
         .map(|p| p.join().expect("pusher"))
         .collect();
-    eprintln!("pushes took {:?}", started.elapsed());
     done.store(true, Ordering::SeqCst);
     let feeds: Vec<Vec<Value>> = readers
         .into_iter()
