@@ -115,7 +115,7 @@ impl Store {
         })
     }
 
-    fn sqlite(
+    fn locked(
         conn: &Mutex<rusqlite::Connection>,
     ) -> std::sync::MutexGuard<'_, rusqlite::Connection> {
         // A poisoned lock only means a handler panicked; SQLite rolled its transaction back.
@@ -132,7 +132,7 @@ impl Store {
     ) -> Result<Stored, StoreError> {
         match self {
             Store::Sqlite(c) => {
-                sqlite::store_events(&mut Self::sqlite(c), desk_id, facility_id, events, now)
+                sqlite::store_events(&mut Self::locked(c), desk_id, facility_id, events, now)
             }
             Store::Postgres(p) => p.store_events(desk_id, facility_id, events, now).await,
         }
@@ -141,7 +141,7 @@ impl Store {
     /// Everything stored for a desk, in `seq` order (admin view, tests).
     pub async fn desk_events(&self, desk_id: &str) -> Result<Vec<Value>, StoreError> {
         match self {
-            Store::Sqlite(c) => sqlite::desk_events(&Self::sqlite(c), desk_id),
+            Store::Sqlite(c) => sqlite::desk_events(&Self::locked(c), desk_id),
             Store::Postgres(p) => p.desk_events(desk_id).await,
         }
     }
@@ -149,7 +149,7 @@ impl Store {
     /// Simulate an endpoint that lost data: forget a desk's events after `seq`.
     pub async fn forget_after(&self, desk_id: &str, seq: i64) -> Result<u64, StoreError> {
         match self {
-            Store::Sqlite(c) => sqlite::forget_after(&Self::sqlite(c), desk_id, seq),
+            Store::Sqlite(c) => sqlite::forget_after(&Self::locked(c), desk_id, seq),
             Store::Postgres(p) => p.forget_after(desk_id, seq).await,
         }
     }
@@ -164,7 +164,7 @@ impl Store {
     ) -> Result<EventPage, StoreError> {
         let rows = match self {
             Store::Sqlite(c) => {
-                sqlite::facility_events_after(&Self::sqlite(c), facility_id, after, limit)?
+                sqlite::facility_events_after(&Self::locked(c), facility_id, after, limit)?
             }
             Store::Postgres(p) => p.facility_events_after(facility_id, after, limit).await?,
         };
@@ -187,7 +187,7 @@ impl Store {
         let update = crate::updates::checked(u, now)?;
         match self {
             Store::Sqlite(c) => {
-                sqlite::queue_update(&Self::sqlite(c), &u.facility_id, &update, now)?
+                sqlite::queue_update(&Self::locked(c), &u.facility_id, &update, now)?
             }
             Store::Postgres(p) => p.queue_update(&u.facility_id, &update, now).await?,
         }
@@ -202,7 +202,7 @@ impl Store {
         limit: u32,
     ) -> Result<Page, StoreError> {
         let rows = match self {
-            Store::Sqlite(c) => sqlite::updates_after(&Self::sqlite(c), facility_id, after, limit)?,
+            Store::Sqlite(c) => sqlite::updates_after(&Self::locked(c), facility_id, after, limit)?,
             Store::Postgres(p) => p.updates_after(facility_id, after, limit).await?,
         };
         let last = rows.last().map_or(after, |(pos, _)| *pos);

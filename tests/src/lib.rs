@@ -123,15 +123,20 @@ impl Drop for OnPostgres {
     }
 }
 
-/// Each named test (a plain `fn NAME()`) as `sqlite::NAME` and `postgres::NAME`.
+/// Each named test (a plain `fn NAME()`, or after `async:` an `async fn
+/// NAME()` run on a two-worker runtime) as `sqlite::NAME` and `postgres::NAME`.
 #[macro_export]
 macro_rules! on_both_stores {
-    ($($name:ident),* $(,)?) => {
+    ($($name:ident),* $(,)? $(; async: $($async_name:ident),* $(,)?)?) => {
         mod sqlite {
             $(#[test]
             fn $name() {
                 super::$name()
             })*
+            $($(#[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $async_name() {
+                super::$async_name().await
+            })*)?
         }
         mod postgres {
             $(#[test]
@@ -141,6 +146,15 @@ macro_rules! on_both_stores {
                 };
                 super::$name()
             })*
+            // The test's own future runs on this thread (block_on), where
+            // `on_postgres` holds the databases its endpoints use.
+            $($(#[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $async_name() {
+                let Some(_pg) = $crate::on_postgres(stringify!($async_name)) else {
+                    return;
+                };
+                super::$async_name().await
+            })*)?
         }
     };
 }
@@ -187,9 +201,8 @@ fn endpoint_db(dir: &Path) -> (String, Option<Arc<ScratchDatabase>>) {
         let mut p = p.borrow_mut();
         let pg = p.as_mut()?;
         let db = pg.databases.entry(dir.to_path_buf()).or_insert_with(|| {
-            let db = ScratchDatabase::create_blocking(&pg.admin_url).unwrap_or_else(|e| {
-                panic!("{}: creating a PostgreSQL database: {e}", pg.test)
-            });
+            let db = ScratchDatabase::create_blocking(&pg.admin_url)
+                .unwrap_or_else(|e| panic!("{}: creating a PostgreSQL database: {e}", pg.test));
             Arc::new(db)
         });
         Some(db.clone())
@@ -260,7 +273,9 @@ impl EndpointProcess {
     /// Run SQL in the endpoint's own database (a test playing a broken or hostile endpoint).
     pub fn execute_sql(&self, sql: &str) {
         match &self.postgres {
-            Some(db) => db.execute_blocking(sql).expect("SQL in the endpoint's database"),
+            Some(db) => db
+                .execute_blocking(sql)
+                .expect("SQL in the endpoint's database"),
             None => rusqlite::Connection::open(&self.db)
                 .and_then(|c| c.execute_batch(sql))
                 .expect("SQL in the endpoint's database"),

@@ -96,7 +96,10 @@ fn assert_every_event_once(feed: &[Value], stored: &HashMap<&str, Vec<Value>>) {
     for e in feed {
         let desk = e["desk_id"].as_str().unwrap_or_default().to_owned();
         let seq = e["seq"].as_i64().unwrap_or(0);
-        assert!(seen.insert((desk.clone(), seq)), "{desk} seq {seq} served twice");
+        assert!(
+            seen.insert((desk.clone(), seq)),
+            "{desk} seq {seq} served twice"
+        );
         per_desk.entry(desk).or_default().push(e.clone());
     }
     assert_eq!(per_desk.len(), stored.len(), "every desk in the feed");
@@ -129,7 +132,10 @@ fn two_endpoints_on_one_database_store_each_seq_once_and_serve_every_event_once(
     assert!(a.db.starts_with("postgres://"), "{}", a.db);
 
     let shared = chain("fd-shared", EVENTS, "x");
-    let forks = [chain("fd-forked", EVENTS, "a"), chain("fd-forked", EVENTS, "b")];
+    let forks = [
+        chain("fd-forked", EVENTS, "a"),
+        chain("fd-forked", EVENTS, "b"),
+    ];
     let at_a = chain("fd-at-a", EVENTS, "x");
     let at_b = chain("fd-at-b", EVENTS, "x");
     let done = Arc::new(AtomicBool::new(false));
@@ -168,24 +174,33 @@ fn two_endpoints_on_one_database_store_each_seq_once_and_serve_every_event_once(
     let lost: Vec<usize> = (2..4)
         .filter(|i| answers[*i].iter().any(|(s, _)| *s != 200))
         .collect();
-    assert_eq!(lost.len(), 1, "exactly one fork loses: {:?}", &answers[2..4]);
+    assert_eq!(
+        lost.len(),
+        1,
+        "exactly one fork loses: {:?}",
+        &answers[2..4]
+    );
     let (status, refusal) = answers[lost[0]].last().cloned().unwrap_or_default();
     assert_eq!(status, 409, "{refusal}");
     assert_eq!(refusal["error"], "seq_conflict", "{refusal}");
     let winner = &forks[if lost[0] == 2 { 1 } else { 0 }];
 
-    let stored: HashMap<&str, Vec<Value>> = desks
-        .iter()
-        .map(|d| (*d, a.desk_events(d)))
-        .collect();
+    let stored: HashMap<&str, Vec<Value>> = desks.iter().map(|d| (*d, a.desk_events(d))).collect();
     for (desk, expected) in [
         ("fd-shared", &shared),
         ("fd-forked", winner),
         ("fd-at-a", &at_a),
         ("fd-at-b", &at_b),
     ] {
-        assert_eq!(&stored[desk], expected, "{desk}: each seq once, the chain intact");
-        assert_eq!(b.desk_events(desk), stored[desk], "{desk}: both endpoints hold the same");
+        assert_eq!(
+            &stored[desk], expected,
+            "{desk}: each seq once, the chain intact"
+        );
+        assert_eq!(
+            b.desk_events(desk),
+            stored[desk],
+            "{desk}: both endpoints hold the same"
+        );
         wso_tests::assert_delivered_exactly_once(&stored[desk], expected);
     }
     for feed in &feeds {

@@ -70,6 +70,4 @@ fn https_with_an_agency_ca_on_any_address() {
     assert_ne!(status, 200);
 }
 
-wso_tests::on_both_stores!(
-    https_with_an_agency_ca_on_any_address,
-);
+wso_tests::on_both_stores!(https_with_an_agency_ca_on_any_address,);
