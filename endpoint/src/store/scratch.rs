@@ -49,15 +49,12 @@ impl ScratchDatabase {
     /// Create `wso_test_<random>` through the admin URL (a superuser or a role with CREATEDB).
     pub async fn create(admin_url: &str) -> Result<ScratchDatabase, StoreError> {
         let name = format!("wso_test_{}", uuid::Uuid::now_v7().simple());
-        let mut admin = admin_connection(admin_url).await?;
-        raw_sql(&format!("CREATE DATABASE {name}"))
-            .execute(&mut admin)
-            .await
-            .map_err(|source| StoreError::Postgres {
-                context: "creating a scratch database",
-                source,
-            })?;
-        let _ = admin.close().await;
+        run_sql(
+            admin_url,
+            &format!("CREATE DATABASE {name}"),
+            "creating a scratch database",
+        )
+        .await?;
         Ok(ScratchDatabase {
             url: with_database(admin_url, &name),
             admin_url: admin_url.to_owned(),
@@ -80,16 +77,7 @@ impl ScratchDatabase {
     pub fn execute_blocking(&self, sql: &str) -> Result<(), StoreError> {
         let (url, sql) = (self.url.clone(), sql.to_owned());
         on_own_runtime(move || async move {
-            let mut conn = admin_connection(&url).await?;
-            raw_sql(&sql)
-                .execute(&mut conn)
-                .await
-                .map_err(|source| StoreError::Postgres {
-                    context: "running SQL in a scratch database",
-                    source,
-                })?;
-            let _ = conn.close().await;
-            Ok(())
+            run_sql(&url, &sql, "running SQL in a scratch database").await
         })
     }
 }
@@ -98,16 +86,8 @@ impl Drop for ScratchDatabase {
     fn drop(&mut self) {
         let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
         let dropped = on_own_runtime(move || async move {
-            let mut admin = admin_connection(&admin_url).await?;
-            raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                .execute(&mut admin)
-                .await
-                .map_err(|source| StoreError::Postgres {
-                    context: "dropping a scratch database",
-                    source,
-                })?;
-            let _ = admin.close().await;
-            Ok(())
+            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            run_sql(&admin_url, &sql, "dropping a scratch database").await
         });
         if let Err(e) = dropped {
             eprintln!("scratch database {} was not dropped: {e}", self.name);
@@ -115,7 +95,18 @@ impl Drop for ScratchDatabase {
     }
 }
 
-async fn admin_connection(url: &str) -> Result<PgConnection, StoreError> {
+/// Run SQL on one connection of its own to `url`.
+async fn run_sql(url: &str, sql: &str, context: &'static str) -> Result<(), StoreError> {
+    let mut conn = connection(url).await?;
+    raw_sql(sql)
+        .execute(&mut conn)
+        .await
+        .map_err(|source| StoreError::Postgres { context, source })?;
+    let _ = conn.close().await;
+    Ok(())
+}
+
+async fn connection(url: &str) -> Result<PgConnection, StoreError> {
     let options = PgConnectOptions::from_str(url).map_err(|source| StoreError::Postgres {
         context: "reading the PostgreSQL URL",
         source,
@@ -123,7 +114,7 @@ async fn admin_connection(url: &str) -> Result<PgConnection, StoreError> {
     PgConnection::connect_with(&options)
         .await
         .map_err(|source| StoreError::Postgres {
-            context: "connecting to the test cluster",
+            context: "connecting to the PostgreSQL cluster",
             source,
         })
 }
