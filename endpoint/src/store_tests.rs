@@ -352,3 +352,38 @@ fn every_postgres_migration_file_is_applied_in_number_order() {
         assert!(name.starts_with(&format!("{version:04}_")), "{name}");
     }
 }
+
+#[test]
+fn db_urls_are_postgres_and_anything_else_a_file() {
+    for url in ["postgres://u@h/db", "postgresql://h:5433/db"] {
+        assert_eq!(Location::parse(url), Location::Postgres(url.into()));
+    }
+    assert_eq!(
+        Location::parse("/tmp/postgres.db"),
+        Location::Sqlite("/tmp/postgres.db".into())
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_postgres_is_named_at_start_not_timed_out() {
+    // Nothing listens on port 1: the answer says why, at once.
+    let err = Store::open(&Location::parse("postgres://wso@127.0.0.1:1/wso"))
+        .await
+        .err()
+        .expect("no server there");
+    let text = err.to_string();
+    assert!(
+        matches!(
+            err,
+            StoreError::Postgres {
+                context: "connecting",
+                ..
+            }
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("refused") && text.contains("--db URL"),
+        "{text}"
+    );
+}

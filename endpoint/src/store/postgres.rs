@@ -12,6 +12,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use sqlx_core::connection::Connection;
 use sqlx_core::query::query;
 use sqlx_core::raw_sql::raw_sql;
 use sqlx_core::row::Row;
@@ -56,6 +57,9 @@ pub struct Postgres {
 
 impl Postgres {
     pub(crate) async fn open(url: &str) -> Result<Postgres, StoreError> {
+        // One plain connection first: a pool only reports "timed out", not why.
+        let probe = PgConnection::connect(url).await.ctx("connecting")?;
+        let _ = probe.close().await;
         let pool = PgPoolOptions::new()
             .max_connections(POOL_SIZE)
             .acquire_timeout(Duration::from_secs(10))
@@ -399,9 +403,7 @@ async fn apply_migrations(conn: &mut PgConnection) -> Result<(), StoreError> {
         if applied_versions.contains(version) {
             continue;
         }
-        let mut tx = sqlx_core::connection::Connection::begin(&mut *conn)
-            .await
-            .ctx("migrating")?;
+        let mut tx = Connection::begin(&mut *conn).await.ctx("migrating")?;
         raw_sql(sql)
             .execute(&mut *tx)
             .await
