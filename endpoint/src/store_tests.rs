@@ -387,3 +387,38 @@ async fn an_unreachable_postgres_is_named_at_start_not_timed_out() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn postgres_migrations_run_once_and_a_changed_or_newer_history_stops_the_start() {
+    let Some(admin) = test_admin_url("postgres_migrations_run_once") else {
+        return;
+    };
+    let db = ScratchDatabase::create(&admin).await.unwrap();
+    let at = Location::parse(db.url());
+    // Two endpoints starting together: both open, the schema made once.
+    let (a, b) = tokio::join!(Store::open(&at), Store::open(&at));
+    let (a, _b) = (a.unwrap(), b.unwrap());
+    a.store_events(DESK, FACILITY, &chain(1, "a"), now())
+        .await
+        .unwrap();
+    let reopened = Store::open(&at).await.unwrap();
+    assert_eq!(reopened.desk_events(DESK).await.unwrap().len(), 1);
+
+    db.execute_blocking("UPDATE endpoint_migration SET sha256 = 'edited' WHERE version = 1")
+        .unwrap();
+    let err = Store::open(&at).await.err().expect("an edited migration");
+    assert!(
+        matches!(&err, StoreError::Inconsistent(m) if m.contains("migration 1") && m.contains("changed")),
+        "{err}"
+    );
+    db.execute_blocking(
+        "DELETE FROM endpoint_migration;
+         INSERT INTO endpoint_migration (version, name, sha256) VALUES (99, '0099_future.sql', 'x')",
+    )
+    .unwrap();
+    let err = Store::open(&at).await.err().expect("a newer migration");
+    assert!(
+        matches!(&err, StoreError::Inconsistent(m) if m.contains("99") && m.contains("newer endpoint")),
+        "{err}"
+    );
+}
