@@ -15,6 +15,7 @@
 //! evidence; the desk shows it to a supervisor), never silently dropped.
 //! These rules are `push::plan`, the same for both stores.
 
+mod migrations;
 mod postgres;
 mod push;
 pub mod scratch;

@@ -337,7 +337,7 @@ fn every_postgres_migration_file_is_applied_in_number_order() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     files.sort();
-    let listed: Vec<String> = super::postgres::MIGRATIONS
+    let listed: Vec<String> = super::migrations::MIGRATIONS
         .iter()
         .map(|(_, name, _)| (*name).to_owned())
         .collect();
@@ -347,7 +347,7 @@ fn every_postgres_migration_file_is_applied_in_number_order() {
         "list every file of {} in MIGRATIONS",
         dir.display()
     );
-    for (i, (version, name, _)) in super::postgres::MIGRATIONS.iter().enumerate() {
+    for (i, (version, name, _)) in super::migrations::MIGRATIONS.iter().enumerate() {
         assert_eq!(*version, i as i64 + 1);
         assert!(name.starts_with(&format!("{version:04}_")), "{name}");
     }
