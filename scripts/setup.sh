@@ -19,7 +19,7 @@ PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
   libssl-dev build-essential pkg-config xvfb xauth webkit2gtk-driver xdotool imagemagick
   dbus dbus-x11 file poppler-utils fonts-dejavu-core fonts-noto-cjk python3 curl ca-certificates xz-utils
-  faketime
+  faketime postgresql
 )
 
 sudo_if_needed() {

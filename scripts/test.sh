@@ -14,6 +14,12 @@ section "UI: type check (svelte-check), build and unit tests (vitest)"
 (cd ui && npm run check && npm run build && npx vitest run)
 
 section "Rust: workspace tests (no display needed)"
+# The endpoint's tests run on SQLite and on a throwaway PostgreSQL cluster
+# (scripts/pg.sh); WSO_REQUIRE_PG makes a missing cluster a failure, not a skip.
+. scripts/pg.sh
+pg_start
+trap pg_stop EXIT
+export WSO_REQUIRE_PG=1
 # One package selection for every cargo call below, so dependencies are built
 # once with one feature set (a different -p/--exclude would rebuild them).
 # The window tests are #[ignore]d here: they need Xvfb and run below.

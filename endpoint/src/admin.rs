@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::admission::{error, require_admin};
 use crate::faults::Faults;
 use crate::routes::{now, store_error, Shared};
-use crate::store::{self, NewUpdate};
+use crate::store::NewUpdate;
 
 pub(crate) async fn admin_queue_update(
     State(state): State<Shared>,
@@ -26,7 +26,7 @@ pub(crate) async fn admin_queue_update(
         Ok(u) => u,
         Err(e) => return error(StatusCode::BAD_REQUEST, "malformed_request", e.to_string()),
     };
-    match store::queue_update(&state.db(), &update, now()) {
+    match state.store.queue_update(&update, now()).await {
         Ok(u) => Json(u).into_response(),
         Err(e) => store_error(e),
     }
@@ -40,7 +40,7 @@ pub(crate) async fn admin_desk_events(
     if let Err(r) = require_admin(&state, &headers) {
         return r;
     }
-    match store::desk_events(&state.db(), &desk_id) {
+    match state.store.desk_events(&desk_id).await {
         Ok(events) => Json(events).into_response(),
         Err(e) => store_error(e),
     }
@@ -61,7 +61,7 @@ pub(crate) async fn admin_forget_after(
             "start the endpoint with --test-faults",
         );
     }
-    match store::forget_after(&state.db(), &desk_id, seq) {
+    match state.store.forget_after(&desk_id, seq).await {
         Ok(n) => Json(json!({ "forgotten": n })).into_response(),
         Err(e) => store_error(e),
     }

@@ -191,7 +191,6 @@ pub(crate) async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, 
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
-    use std::sync::Mutex;
     use std::time::Duration;
 
     use axum::body::Body;
@@ -201,14 +200,17 @@ mod tests {
     use super::*;
     use crate::faults::FaultSwitch;
     use crate::routes::router;
+    use crate::store::{Location, Store};
 
-    fn app(dir: &tempfile::TempDir) -> axum::Router {
+    async fn app(dir: &tempfile::TempDir) -> axum::Router {
         let scope = DeskScope {
             desk_id: "desk-1".into(),
             facility_id: "pinellas-main".into(),
         };
         let state = AppState {
-            db: Mutex::new(crate::store::open(&dir.path().join("e.db")).unwrap()),
+            store: Store::open(&Location::Sqlite(dir.path().join("e.db")))
+                .await
+                .unwrap(),
             tokens: HashMap::from([("t".to_owned(), scope)]),
             admin_token: None,
             max_batch: 500,
@@ -230,14 +232,14 @@ mod tests {
             .body(Body::from(vec![b' '; MAX_BODY_BYTES + 1]))
             .unwrap();
         assert!(request.headers().get(header::CONTENT_LENGTH).is_none());
-        let response = app(&dir).oneshot(request).await.unwrap();
+        let response = app(&dir).await.oneshot(request).await.unwrap();
         assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
         // Exactly at the limit it is read (and found not to be JSON: 400).
         let request = Request::post("/v1/desks/desk-1/events")
             .header(header::AUTHORIZATION, "Bearer t")
             .body(Body::from(vec![b' '; MAX_BODY_BYTES]))
             .unwrap();
-        let response = app(&dir).oneshot(request).await.unwrap();
+        let response = app(&dir).await.oneshot(request).await.unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     }
 }

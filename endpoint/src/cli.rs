@@ -9,9 +9,8 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Mutex;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
@@ -20,7 +19,7 @@ use serde_json::{Map, Value};
 use crate::faults::{FaultSwitch, FaultyListener};
 use crate::routes::{router, AppState, DeskScope};
 use crate::serve::{self, Limits};
-use crate::store::{self, NewUpdate};
+use crate::store::{Location, NewUpdate, Store};
 
 #[derive(Parser)]
 #[command(
@@ -37,8 +36,11 @@ struct Cli {
 enum Command {
     /// Serve the sync protocol. Prints `listening on http://ADDR` (or https) first on stdout.
     Serve {
-        #[arg(long, env = "WSO_ENDPOINT_DB", value_name = "PATH")]
-        db: PathBuf,
+        /// The endpoint's database: a SQLite file PATH (created if missing), or a
+        /// PostgreSQL URL, postgres://USER@HOST:PORT/DATABASE (postgresql:// too;
+        /// the schema is migrated at start; several endpoints may share one database).
+        #[arg(long, env = "WSO_ENDPOINT_DB", value_name = "PATH|URL")]
+        db: String,
         /// Address to listen on; port 0 picks a free port (printed). Plain
         /// HTTP only on a loopback address; anything else needs --tls-cert and --tls-key.
         #[arg(long, default_value = "127.0.0.1:8787")]
@@ -76,8 +78,9 @@ enum Command {
     },
     /// Queue an ICE update for a facility's desks to pull.
     QueueUpdate {
-        #[arg(long, env = "WSO_ENDPOINT_DB", value_name = "PATH")]
-        db: PathBuf,
+        /// The endpoint's database, as for `serve --db`: a SQLite file PATH or a postgres:// URL.
+        #[arg(long, env = "WSO_ENDPOINT_DB", value_name = "PATH|URL")]
+        db: String,
         #[arg(long)]
         facility: String,
         #[arg(long)]
@@ -153,7 +156,7 @@ pub fn main() -> ExitCode {
 }
 
 struct ServeArgs {
-    db: PathBuf,
+    db: String,
     listen: SocketAddr,
     tokens: Vec<String>,
     tokens_file: Option<PathBuf>,
@@ -191,23 +194,25 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             ))
         }
     };
-    let conn = store::open(&args.db).map_err(|e| e.to_string())?;
     let faults = if args.test_faults {
         FaultSwitch::enabled()
     } else {
         FaultSwitch::default()
     };
-    let state = AppState {
-        db: Mutex::new(conn),
-        tokens,
-        admin_token: args.admin_token,
-        max_batch: args.max_batch,
-        page_size: args.page_size.max(1),
-        faults: faults.clone(),
-    };
     let runtime =
         tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
     runtime.block_on(async move {
+        let store = Store::open(&Location::parse(&args.db))
+            .await
+            .map_err(|e| e.to_string())?;
+        let state = AppState {
+            store,
+            tokens,
+            admin_token: args.admin_token,
+            max_batch: args.max_batch,
+            page_size: args.page_size.max(1),
+            faults: faults.clone(),
+        };
         let inner = tokio::net::TcpListener::bind(args.listen)
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
@@ -270,7 +275,7 @@ fn parse_tokens(
 }
 
 fn queue(
-    db: &Path,
+    db: &str,
     facility: String,
     hold: String,
     kind: String,
@@ -280,7 +285,6 @@ fn queue(
 ) -> Result<(), String> {
     let details: Map<String, Value> = serde_json::from_str(details)
         .map_err(|e| format!("--details is not a JSON object: {e}"))?;
-    let conn = store::open(db).map_err(|e| e.to_string())?;
     let update = NewUpdate {
         facility_id: facility,
         hold_id: hold,
@@ -289,7 +293,15 @@ fn queue(
         at,
         details,
     };
-    let queued = store::queue_update(&conn, &update, wso_core::time::truncate(chrono::Utc::now()))
+    let runtime =
+        tokio::runtime::Runtime::new().map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let queued = runtime
+        .block_on(async {
+            let store = Store::open(&Location::parse(db)).await?;
+            store
+                .queue_update(&update, wso_core::time::truncate(chrono::Utc::now()))
+                .await
+        })
         .map_err(|e| e.to_string())?;
     println!("{}", serde_json::to_string(&queued).unwrap_or_default());
     Ok(())

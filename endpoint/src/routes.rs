@@ -10,7 +10,7 @@
 //! whole request, body included, runs under the request timeout (408).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -18,7 +18,6 @@ use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use rusqlite::Connection;
 use serde_json::{json, Value};
 use wso_core::time::utc_text;
 
@@ -31,11 +30,11 @@ use crate::admission::{
 pub use crate::admission::{DeskScope, MAX_BODY_BYTES};
 use crate::faults::FaultSwitch;
 use crate::serve::Limits;
-use crate::store::{self, StoreError};
+use crate::store::{self, Store, StoreError};
 use crate::updates::parse_cursor;
 
 pub struct AppState {
-    pub db: Mutex<Connection>,
+    pub store: Store,
     pub tokens: HashMap<String, DeskScope>,
     pub admin_token: Option<String>,
     pub max_batch: usize,
@@ -72,17 +71,11 @@ pub(crate) fn now() -> chrono::DateTime<chrono::Utc> {
     wso_core::time::truncate(chrono::Utc::now())
 }
 
-impl AppState {
-    pub(crate) fn db(&self) -> MutexGuard<'_, Connection> {
-        self.db.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
 pub(crate) fn store_error(e: StoreError) -> Response {
     match e {
         StoreError::Malformed(m) => error(StatusCode::BAD_REQUEST, "malformed_request", m),
         StoreError::Conflict { code, .. } => error(StatusCode::CONFLICT, code, e.to_string()),
-        StoreError::Sqlite { .. } => {
+        StoreError::Sqlite { .. } | StoreError::Postgres { .. } | StoreError::Inconsistent(_) => {
             tracing::error!(error = %e, "store failed");
             error(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -161,10 +154,10 @@ async fn push_events(
         }
         return r;
     }
-    let stored = {
-        let mut db = state.db();
-        store::store_events(&mut db, &desk_id, facility_id, events, now())
-    };
+    let stored = state
+        .store
+        .store_events(&desk_id, facility_id, events, now())
+        .await;
     let stored = match stored {
         Ok(s) => s,
         Err(e) => return store_error(e),
@@ -210,7 +203,10 @@ async fn get_updates(
         Ok(l) => l,
         Err(r) => return r,
     };
-    let page = store::updates_after(&state.db(), &facility_id, after, limit.min(state.page_size));
+    let page = state
+        .store
+        .updates_after(&facility_id, after, limit.min(state.page_size))
+        .await;
     match page {
         Ok(p) => {
             let pad = state.faults.take_padding();
@@ -271,7 +267,11 @@ async fn get_events(
         Ok(l) => l,
         Err(r) => return r,
     };
-    match store::facility_events_after(&state.db(), &facility_id, after, limit) {
+    match state
+        .store
+        .facility_events_after(&facility_id, after, limit)
+        .await
+    {
         Ok(p) => Json(p).into_response(),
         Err(e) => store_error(e),
     }

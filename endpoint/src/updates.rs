@@ -3,7 +3,6 @@
 //! real endpoint can resend, and the desk must apply it once.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use wso_core::time::{parse_instant, utc_text};
@@ -40,11 +39,9 @@ pub struct Page {
     pub next: String,
 }
 
-pub fn queue_update(
-    conn: &Connection,
-    u: &NewUpdate,
-    now: DateTime<Utc>,
-) -> Result<Update, StoreError> {
+/// The update as it will be queued: names checked, `at` read (default now),
+/// a new `update_id` unless one is given.
+pub(crate) fn checked(u: &NewUpdate, now: DateTime<Utc>) -> Result<Update, StoreError> {
     for (name, value) in [
         ("facility_id", &u.facility_id),
         ("hold_id", &u.hold_id),
@@ -60,7 +57,7 @@ pub fn queue_update(
         }
         None => now,
     };
-    let update = Update {
+    Ok(Update {
         update_id: u
             .update_id
             .clone()
@@ -69,25 +66,7 @@ pub fn queue_update(
         kind: u.kind.clone(),
         at: utc_text(at),
         details: Value::Object(u.details.clone()),
-    };
-    conn.execute(
-        "INSERT INTO ice_update (update_id, facility_id, hold_id, kind, at, details, queued_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            update.update_id,
-            u.facility_id,
-            update.hold_id,
-            update.kind,
-            update.at,
-            update.details.to_string(),
-            utc_text(now)
-        ],
-    )
-    .map_err(|source| StoreError::Sqlite {
-        context: "queueing an update",
-        source,
-    })?;
-    Ok(update)
+    })
 }
 
 /// Cursors are `q<position>`: opaque to desks, readable in a log.
@@ -107,45 +86,4 @@ pub fn parse_position(prefix: char, after: Option<&str>) -> Result<i64, StoreErr
                 StoreError::Malformed("`after` is not a cursor this endpoint gave out".into())
             }),
     }
-}
-
-pub fn updates_after(
-    conn: &Connection,
-    facility_id: &str,
-    after: i64,
-    limit: u32,
-) -> Result<Page, StoreError> {
-    let sql = "SELECT pos, update_id, hold_id, kind, at, details FROM ice_update
-               WHERE facility_id = ?1 AND pos > ?2 ORDER BY pos LIMIT ?3";
-    let err = |source| StoreError::Sqlite {
-        context: "reading updates",
-        source,
-    };
-    let mut stmt = conn.prepare(sql).map_err(err)?;
-    let rows = stmt
-        .query_map(params![facility_id, after, limit], |r| {
-            let details: String = r.get(5)?;
-            Ok((
-                r.get::<_, i64>(0)?,
-                Update {
-                    update_id: r.get(1)?,
-                    hold_id: r.get(2)?,
-                    kind: r.get(3)?,
-                    at: r.get(4)?,
-                    details: serde_json::from_str(&details).unwrap_or(Value::Null),
-                },
-            ))
-        })
-        .map_err(err)?;
-    let mut last = after;
-    let mut updates = Vec::new();
-    for row in rows {
-        let (pos, u) = row.map_err(err)?;
-        last = pos;
-        updates.push(u);
-    }
-    Ok(Page {
-        updates,
-        next: format!("q{last}"),
-    })
 }

@@ -4,6 +4,11 @@
 //! and synced with `wsoctl sync`; the endpoint misbehaves through its
 //! test-only fault switch (`--test-faults`, `POST /admin/faults`).
 //!
+//! Every test that starts an endpoint runs on both of its stores: listed in
+//! `on_both_stores!`, it runs as `sqlite::NAME` (a file in the test's temp dir)
+//! and as `postgres::NAME` (a fresh database on the cluster `WSO_TEST_PG_URL`
+//! names, created for the test and dropped after it; see `on_postgres`).
+//!
 //! The binaries are built once per test run with `cargo build` (cargo does
 //! not build other packages' binaries for a package's tests) and found beside
 //! the test executable.
@@ -11,15 +16,18 @@
 pub mod facility;
 pub mod http;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use chrono::Utc;
 use serde_json::Value;
 use tempfile::TempDir;
+use wso_endpoint::store::scratch::{test_admin_url, ScratchDatabase};
 
 pub const DESK_ID: &str = "booking-desk-1";
 pub const FACILITY_ID: &str = "pinellas-main";
@@ -84,6 +92,80 @@ pub fn endpoint_path() -> PathBuf {
     bin_dir().join("wso-endpoint")
 }
 
+/// The PostgreSQL cluster of the test running on this thread, if it runs on
+/// PostgreSQL, and the database of each temp dir its endpoints were started in.
+struct PostgresTest {
+    test: String,
+    admin_url: String,
+    databases: HashMap<PathBuf, Arc<ScratchDatabase>>,
+}
+
+thread_local! {
+    static POSTGRES: RefCell<Option<PostgresTest>> = const { RefCell::new(None) };
+}
+
+/// While alive, the endpoints this thread starts use PostgreSQL: one fresh
+/// database per temp dir, as on SQLite one file per dir (so an endpoint
+/// restarted in the same dir finds its events again).
+pub struct OnPostgres(());
+
+/// Run the calling test's endpoints on PostgreSQL, or None when no cluster is
+/// given (the test is skipped; under CI it fails instead).
+pub fn on_postgres(test: &str) -> Option<OnPostgres> {
+    let admin_url = test_admin_url(test)?;
+    POSTGRES.with(|p| {
+        *p.borrow_mut() = Some(PostgresTest {
+            test: test.to_owned(),
+            admin_url,
+            databases: HashMap::new(),
+        })
+    });
+    Some(OnPostgres(()))
+}
+
+impl Drop for OnPostgres {
+    fn drop(&mut self) {
+        // Each database is dropped with the last endpoint process holding it.
+        POSTGRES.with(|p| p.borrow_mut().take());
+    }
+}
+
+/// Each named test (a plain `fn NAME()`, or after `async:` an `async fn
+/// NAME()` run on a two-worker runtime) as `sqlite::NAME` and `postgres::NAME`.
+#[macro_export]
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)? $(; async: $($async_name:ident),* $(,)?)?) => {
+        mod sqlite {
+            $(#[test]
+            fn $name() {
+                super::$name()
+            })*
+            $($(#[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $async_name() {
+                super::$async_name().await
+            })*)?
+        }
+        mod postgres {
+            $(#[test]
+            fn $name() {
+                let Some(_pg) = $crate::on_postgres(stringify!($name)) else {
+                    return;
+                };
+                super::$name()
+            })*
+            // The test's own future runs on this thread (block_on), where
+            // `on_postgres` holds the databases its endpoints use.
+            $($(#[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $async_name() {
+                let Some(_pg) = $crate::on_postgres(stringify!($async_name)) else {
+                    return;
+                };
+                super::$async_name().await
+            })*)?
+        }
+    };
+}
+
 /// Options for one endpoint process.
 #[derive(Clone)]
 pub struct EndpointOptions {
@@ -94,6 +176,8 @@ pub struct EndpointOptions {
     pub request_timeout_ms: Option<u64>,
     /// `--tls-cert` and `--tls-key` (PEM files).
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// More `--token DESK_ID@FACILITY_ID=TOKEN` entries (more desks).
+    pub extra_tokens: Vec<String>,
 }
 
 impl Default for EndpointOptions {
@@ -104,6 +188,7 @@ impl Default for EndpointOptions {
             page_size: 200,
             request_timeout_ms: None,
             tls: None,
+            extra_tokens: Vec::new(),
         }
     }
 }
@@ -112,16 +197,35 @@ impl Default for EndpointOptions {
 pub struct EndpointProcess {
     child: Child,
     pub url: String,
-    pub db: PathBuf,
+    /// Its `--db`: the SQLite file's path, or the PostgreSQL URL.
+    pub db: String,
+    postgres: Option<Arc<ScratchDatabase>>,
+}
+
+/// The `--db` of an endpoint started now for a test in `dir`, and its PostgreSQL database.
+fn endpoint_db(dir: &Path) -> (String, Option<Arc<ScratchDatabase>>) {
+    let db = POSTGRES.with(|p| {
+        let mut p = p.borrow_mut();
+        let pg = p.as_mut()?;
+        let db = pg.databases.entry(dir.to_path_buf()).or_insert_with(|| {
+            let db = ScratchDatabase::create_blocking(&pg.admin_url)
+                .unwrap_or_else(|e| panic!("{}: creating a PostgreSQL database: {e}", pg.test));
+            Arc::new(db)
+        });
+        Some(db.clone())
+    });
+    match db {
+        Some(db) => (db.url().to_owned(), Some(db)),
+        None => (dir.join("endpoint.db").to_string_lossy().into_owned(), None),
+    }
 }
 
 impl EndpointProcess {
     /// The `serve` command line for these options.
     pub fn command(dir: &Path, options: &EndpointOptions) -> Command {
-        let db = dir.join("endpoint.db");
+        let (db, _) = endpoint_db(dir);
         let mut cmd = Command::new(endpoint_path());
-        cmd.args(["serve", "--db"])
-            .arg(&db)
+        cmd.args(["serve", "--db", &db])
             .args(["--listen", &options.listen, "--facility", FACILITY_ID])
             .args(["--token", &format!("{DESK_ID}={TOKEN}")])
             .args(["--token", &format!("{SECOND_DESK_ID}={SECOND_TOKEN}")])
@@ -138,6 +242,9 @@ impl EndpointProcess {
                 &options.page_size.to_string(),
             ])
             .env("WSO_LOG", "warn");
+        for token in &options.extra_tokens {
+            cmd.args(["--token", token]);
+        }
         if let Some(ms) = options.request_timeout_ms {
             cmd.args(["--request-timeout-ms", &ms.to_string()]);
         }
@@ -148,7 +255,7 @@ impl EndpointProcess {
     }
 
     pub fn start(dir: &Path, options: &EndpointOptions) -> EndpointProcess {
-        let db = dir.join("endpoint.db");
+        let (db, postgres) = endpoint_db(dir);
         let mut child = Self::command(dir, options)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -164,7 +271,24 @@ impl EndpointProcess {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("endpoint said {line:?} instead of its address"))
             .to_owned();
-        EndpointProcess { child, url, db }
+        EndpointProcess {
+            child,
+            url,
+            db,
+            postgres,
+        }
+    }
+
+    /// Run SQL in the endpoint's own database (a test playing a broken or hostile endpoint).
+    pub fn execute_sql(&self, sql: &str) {
+        match &self.postgres {
+            Some(db) => db
+                .execute_blocking(sql)
+                .expect("SQL in the endpoint's database"),
+            None => rusqlite::Connection::open(&self.db)
+                .and_then(|c| c.execute_batch(sql))
+                .expect("SQL in the endpoint's database"),
+        }
     }
 
     fn admin(&self, method: &str, path: &str, body: Option<&Value>) -> Value {
@@ -184,7 +308,12 @@ impl EndpointProcess {
 
     /// Every event the endpoint stored for the test desk, in seq order.
     pub fn events(&self) -> Vec<Value> {
-        match self.admin("GET", &format!("/admin/desks/{DESK_ID}/events"), None) {
+        self.desk_events(DESK_ID)
+    }
+
+    /// Every event the endpoint stored for a desk, in seq order.
+    pub fn desk_events(&self, desk: &str) -> Vec<Value> {
+        match self.admin("GET", &format!("/admin/desks/{desk}/events"), None) {
             Value::Array(events) => events,
             other => panic!("events: {other}"),
         }
@@ -230,8 +359,7 @@ impl EndpointProcess {
         at: &str,
     ) {
         let out = Command::new(endpoint_path())
-            .args(["queue-update", "--db"])
-            .arg(&self.db)
+            .args(["queue-update", "--db", &self.db])
             .args([
                 "--facility",
                 facility,

@@ -50,7 +50,6 @@ fn book_served(desk: &DeskFixture, booking: &str, served: &str) -> String {
     out["hold_id"].as_str().unwrap().to_owned()
 }
 
-#[test]
 fn the_acknowledged_opening_is_the_notice_and_a_late_one_is_an_incident() {
     let desk = DeskFixture::new(1);
     let in_time = desk.outbox()[0]["hold_id"].as_str().unwrap().to_owned();
@@ -95,7 +94,6 @@ fn the_acknowledged_opening_is_the_notice_and_a_late_one_is_an_incident() {
     desk.wsoctl(&["audit", "verify"]).success();
 }
 
-#[test]
 fn release_authorized_and_authorization_withdrawn_apply_once() {
     let desk = DeskFixture::new(1);
     let id = desk.outbox()[0]["hold_id"].as_str().unwrap().to_owned();
@@ -178,3 +176,8 @@ fn release_authorized_and_authorization_withdrawn_apply_once() {
     assert_eq!(run.code(), 3, "{}", run.stderr());
     assert_eq!(run.json()["error"]["field"], "officer_credential");
 }
+
+wso_tests::on_both_stores!(
+    the_acknowledged_opening_is_the_notice_and_a_late_one_is_an_incident,
+    release_authorized_and_authorization_withdrawn_apply_once,
+);

@@ -41,7 +41,6 @@ fn assert_caught(run: &Run, names: &[&str]) {
 /// (d) The newest hold, booked and acknowledged, cut off the end with its
 /// event, audit record and row: every chain and row agrees, but the desk
 /// holds fewer events than the endpoint acknowledged.
-#[test]
 fn an_acknowledged_tail_cut_off_is_caught_until_the_sync_state_is_rewound_too() {
     let (desk, ep) = synced(3);
     desk.sync(&ep.url, 20).success();
@@ -76,7 +75,6 @@ fn an_acknowledged_tail_cut_off_is_caught_until_the_sync_state_is_rewound_too() 
 
 /// (c) A release the endpoint acknowledged, rewritten out of the history
 /// (event and audit record removed, both chains recomputed, row reopened).
-#[test]
 fn a_release_rewritten_out_after_sync_is_caught_by_the_sync_state() {
     let (mut desk, ep) = synced(1);
     let hold = desk.outbox()[0]["hold_id"].as_str().unwrap().to_owned();
@@ -125,7 +123,6 @@ fn a_release_rewritten_out_after_sync_is_caught_by_the_sync_state() {
 
 /// What ICE said is held to its receipt: a "release now" hidden from the
 /// board, a pickup moved, an update deleted: each is named.
-#[test]
 fn ice_updates_hidden_or_edited_are_caught() {
     type Case = fn(&str, &str) -> (String, Vec<String>);
     let cases: [Case; 3] = [
@@ -177,3 +174,9 @@ fn ice_updates_hidden_or_edited_are_caught() {
         assert_caught(&desk.wsoctl(&["audit", "verify", "--json"]), &names);
     }
 }
+
+wso_tests::on_both_stores!(
+    an_acknowledged_tail_cut_off_is_caught_until_the_sync_state_is_rewound_too,
+    a_release_rewritten_out_after_sync_is_caught_by_the_sync_state,
+    ice_updates_hidden_or_edited_are_caught,
+);

@@ -36,7 +36,6 @@ fn relabel(mut event: Value, field: &str, value: &str) -> Value {
     event
 }
 
-#[test]
 fn a_desk_token_pushes_only_for_its_own_desk_and_facility() {
     let desk = DeskFixture::new(2);
     let ep = endpoint(&desk);
@@ -95,7 +94,6 @@ fn a_desk_token_pushes_only_for_its_own_desk_and_facility() {
     );
 }
 
-#[test]
 fn a_desk_token_reads_only_its_own_facility() {
     let desk = DeskFixture::new(0);
     let ep = endpoint(&desk);
@@ -151,7 +149,6 @@ fn push_head(token: Option<&str>, length: usize) -> String {
     )
 }
 
-#[test]
 fn a_body_over_8_mib_is_refused_before_it_is_read() {
     let desk = DeskFixture::new(0);
     let ep = endpoint_timing_out_after(&desk, 10_000);
@@ -167,7 +164,6 @@ fn a_body_over_8_mib_is_refused_before_it_is_read() {
     assert!(text.contains("body_too_large"), "{text}");
 }
 
-#[test]
 fn an_unauthenticated_body_is_never_read() {
     let desk = DeskFixture::new(0);
     let ep = endpoint_timing_out_after(&desk, 10_000);
@@ -187,7 +183,6 @@ fn an_unauthenticated_body_is_never_read() {
     }
 }
 
-#[test]
 fn half_sent_requests_time_out_and_are_closed() {
     let desk = DeskFixture::new(0);
     let ep = endpoint_timing_out_after(&desk, 1500);
@@ -253,3 +248,11 @@ fn a_token_without_a_facility_is_refused_at_start() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("names no facility"));
 }
+
+wso_tests::on_both_stores!(
+    a_desk_token_pushes_only_for_its_own_desk_and_facility,
+    a_desk_token_reads_only_its_own_facility,
+    a_body_over_8_mib_is_refused_before_it_is_read,
+    an_unauthenticated_body_is_never_read,
+    half_sent_requests_time_out_and_are_closed,
+);

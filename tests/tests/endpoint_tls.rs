@@ -33,7 +33,6 @@ fn agency_ca(dir: &std::path::Path) -> (PathBuf, PathBuf, PathBuf) {
     paths
 }
 
-#[test]
 fn https_with_an_agency_ca_on_any_address() {
     let desk = DeskFixture::new(2);
     let (ca, cert, key) = agency_ca(desk.dir.path());
@@ -70,3 +69,5 @@ fn https_with_an_agency_ca_on_any_address() {
     );
     assert_ne!(status, 200);
 }
+
+wso_tests::on_both_stores!(https_with_an_agency_ca_on_any_address,);

@@ -45,7 +45,6 @@ fn move_to(desk: &DeskFixture, hold_id: &str, zone: &str, at: &str) {
     .success();
 }
 
-#[test]
 fn b_closing_first_and_syncing_first_makes_a_later_close_at_a_the_conflict() {
     let (endpoint, _dir, mut a, b) = two_desks();
     let held = a.open_holds(1).remove(0);
@@ -84,7 +83,6 @@ fn b_closing_first_and_syncing_first_makes_a_later_close_at_a_the_conflict() {
     }
 }
 
-#[test]
 fn a_move_after_another_desk_released_is_a_conflict_and_a_move_before_it_is_not() {
     let (endpoint, _dir, mut a, b) = two_desks();
     let held = a.open_holds(2);
@@ -120,7 +118,6 @@ fn a_move_after_another_desk_released_is_a_conflict_and_a_move_before_it_is_not(
     assert_eq!(before["conflicts"], json!([]));
 }
 
-#[test]
 fn one_warrant_booked_apart_is_voided_at_the_desk_that_booked_first_and_a_later_move_of_it_is_a_conflict(
 ) {
     let (endpoint, _dir, a, b) = two_desks();
@@ -195,7 +192,6 @@ fn one_warrant_booked_apart_is_voided_at_the_desk_that_booked_first_and_a_later_
 /// leaves every list at both desks and both histories verify (the fold once
 /// took the void of a closed hold for a conflict, which `audit verify` at
 /// the voiding desk then read as tampering).
-#[test]
 fn a_released_duplicate_is_voided_and_leaves_every_list_at_both_desks() {
     let (endpoint, _dir, a, b) = two_desks();
     let kept = book(&a, "W-66", "B-A-66");
@@ -227,3 +223,10 @@ fn a_released_duplicate_is_voided_and_leaves_every_list_at_both_desks() {
         );
     }
 }
+
+wso_tests::on_both_stores!(
+    b_closing_first_and_syncing_first_makes_a_later_close_at_a_the_conflict,
+    a_move_after_another_desk_released_is_a_conflict_and_a_move_before_it_is_not,
+    one_warrant_booked_apart_is_voided_at_the_desk_that_booked_first_and_a_later_move_of_it_is_a_conflict,
+    a_released_duplicate_is_voided_and_leaves_every_list_at_both_desks,
+);

@@ -62,7 +62,6 @@ fn held_of_b(a: &DeskFixture) -> Vec<i64> {
         .collect()
 }
 
-#[test]
 fn an_event_whose_hash_is_not_its_content_stops_its_desk_while_a_third_desk_goes_on() {
     let (endpoint, _dir, a, b) = two_desks();
     let c = DeskFixture::at_desk(THIRD_DESK_ID, THIRD_TOKEN, 0);
@@ -125,7 +124,6 @@ fn an_event_whose_hash_is_not_its_content_stops_its_desk_while_a_third_desk_goes
     assert_eq!(find(&board(&a, true), &held).unwrap()["status"], "open");
 }
 
-#[test]
 fn an_event_core_cannot_fold_stops_its_desk_there_and_changes_nothing() {
     let (endpoint, _dir, a, b) = two_desks();
     let held = book(&b, "W-B-2", "B-B-2");
@@ -153,24 +151,32 @@ fn an_event_core_cannot_fold_stops_its_desk_there_and_changes_nothing() {
     a.wsoctl(&["audit", "verify"]).success();
 }
 
-#[test]
 fn a_changed_stored_copy_of_another_desks_event_is_shown_and_never_applied() {
     let (endpoint, _dir, a, mut b) = two_desks();
-    // Writing into the store itself: only where it is a file (SQLite).
-    if !endpoint.db.is_file() {
-        return;
-    }
     let held = b.open_holds(2);
     sync(&b, &endpoint);
-    let changed = rusqlite::Connection::open(&endpoint.db)
-        .unwrap()
-        .execute(
-            "UPDATE desk_event SET envelope = replace(envelope, 'Nguyễn', 'Tampered')
-              WHERE desk_id = ?1 AND seq = 2",
-            [SECOND_DESK_ID],
-        )
-        .unwrap();
-    assert_eq!(changed, 1);
+    // Written into the store itself, behind the endpoint's back.
+    let tamper = "UPDATE desk_event SET envelope = replace(envelope, 'Nguyễn', 'Tampered')
+                   WHERE desk_id = 'booking-desk-2' AND seq = 2";
+    assert_eq!(SECOND_DESK_ID, "booking-desk-2");
+    if endpoint.db.starts_with("postgres") {
+        let out = std::process::Command::new("psql")
+            .args([endpoint.db.as_str(), "-v", "ON_ERROR_STOP=1", "-c", tamper])
+            .output()
+            .expect("running psql");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "UPDATE 1");
+    } else {
+        let changed = rusqlite::Connection::open(&endpoint.db)
+            .unwrap()
+            .execute(tamper, [])
+            .unwrap();
+        assert_eq!(changed, 1);
+    }
     let synced = sync(&a, &endpoint);
     let problem = desk_line(&synced, SECOND_DESK_ID)["problem"]
         .as_str()
@@ -187,3 +193,9 @@ fn a_changed_stored_copy_of_another_desks_event_is_shown_and_never_applied() {
     assert_eq!(held_of_b(&a), vec![1]);
     a.wsoctl(&["audit", "verify"]).success();
 }
+
+wso_tests::on_both_stores!(
+    an_event_whose_hash_is_not_its_content_stops_its_desk_while_a_third_desk_goes_on,
+    an_event_core_cannot_fold_stops_its_desk_there_and_changes_nothing,
+    a_changed_stored_copy_of_another_desks_event_is_shown_and_never_applied,
+);

@@ -69,7 +69,6 @@ fn assert_caught_up(a: &DeskFixture, b: &DeskFixture) {
     );
 }
 
-#[test]
 fn a_desk_down_for_a_day_catches_up_in_one_sync_read_in_pages() {
     let (endpoint, _dir, mut a, b) = two_desks();
     let mine = a.open_holds(1);
@@ -118,7 +117,6 @@ fn a_desk_down_for_a_day_catches_up_in_one_sync_read_in_pages() {
     assert_eq!(again["report"]["facility_events_applied"], 0, "{again}");
 }
 
-#[test]
 fn kill_9_of_a_desk_mid_pull_then_a_resync_loses_nothing_and_applies_nothing_twice() {
     let (endpoint, _dir, a, b) = two_desks();
     busy_day(&b, HOLDS);
@@ -157,7 +155,6 @@ fn kill_9_of_a_desk_mid_pull_then_a_resync_loses_nothing_and_applies_nothing_twi
     assert_caught_up(&a, &b);
 }
 
-#[test]
 fn kill_9_of_the_endpoint_mid_sync_then_a_restart_on_its_database_loses_nothing() {
     let (mut endpoint, dir, a, b) = two_desks();
     let options = EndpointOptions::default();
@@ -201,3 +198,9 @@ fn kill_9_of_the_endpoint_mid_sync_then_a_restart_on_its_database_loses_nothing(
     let last: Value = sync(&b, &endpoint);
     assert_eq!(last["status"]["events_waiting"], 0, "{last}");
 }
+
+wso_tests::on_both_stores!(
+    a_desk_down_for_a_day_catches_up_in_one_sync_read_in_pages,
+    kill_9_of_a_desk_mid_pull_then_a_resync_loses_nothing_and_applies_nothing_twice,
+    kill_9_of_the_endpoint_mid_sync_then_a_restart_on_its_database_loses_nothing,
+);

@@ -11,7 +11,6 @@ fn now_text() -> String {
     text_at(chrono::Utc::now())
 }
 
-#[test]
 fn a_booking_at_one_desk_shows_at_the_other_and_a_release_there_comes_back() {
     let (endpoint, _dir, mut a, b) = two_desks();
     let held = a.open_holds(2);
@@ -68,7 +67,6 @@ fn a_booking_at_one_desk_shows_at_the_other_and_a_release_there_comes_back() {
     }
 }
 
-#[test]
 fn a_hold_closed_at_both_desks_while_apart_shows_the_conflict_on_both() {
     let (endpoint, _dir, mut a, b) = two_desks();
     let held = a.open_holds(1);
@@ -102,7 +100,6 @@ fn a_hold_closed_at_both_desks_while_apart_shows_the_conflict_on_both() {
     }
 }
 
-#[test]
 fn one_warrant_booked_at_two_desks_is_a_possible_duplicate_until_a_supervisor_voids_one() {
     let (endpoint, _dir, a, b) = two_desks();
     // Apart: both desks book warrant W-77.
@@ -182,3 +179,9 @@ fn one_warrant_booked_at_two_desks_is_a_possible_duplicate_until_a_supervisor_vo
         desk.wsoctl(&["audit", "verify"]).success();
     }
 }
+
+wso_tests::on_both_stores!(
+    a_booking_at_one_desk_shows_at_the_other_and_a_release_there_comes_back,
+    a_hold_closed_at_both_desks_while_apart_shows_the_conflict_on_both,
+    one_warrant_booked_at_two_desks_is_a_possible_duplicate_until_a_supervisor_voids_one,
+);

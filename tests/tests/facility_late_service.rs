@@ -8,7 +8,6 @@ use wso_tests::{
     DeskFixture, EndpointOptions, EndpointProcess, DESK_ID, SECOND_DESK_ID, SECOND_TOKEN, TOKEN,
 };
 
-#[test]
 fn a_late_service_booked_at_one_desk_shows_with_its_incident_at_the_other() {
     let dir = tempfile::tempdir().unwrap();
     let endpoint = EndpointProcess::start(dir.path(), &EndpointOptions::default());
@@ -81,3 +80,5 @@ fn a_late_service_booked_at_one_desk_shows_with_its_incident_at_the_other() {
     );
     b.wsoctl(&["audit", "verify"]).success();
 }
+
+wso_tests::on_both_stores!(a_late_service_booked_at_one_desk_shows_with_its_incident_at_the_other,);

@@ -103,7 +103,6 @@ fn facility() -> Facility {
     }
 }
 
-#[test]
 fn the_sheet_at_one_desk_lists_every_desks_holds_with_freshness_conflicts_and_duplicates() {
     let f = facility();
     let synced = sync(&f.a, &f.endpoint);
@@ -161,7 +160,6 @@ fn the_sheet_at_one_desk_lists_every_desks_holds_with_freshness_conflicts_and_du
     );
 }
 
-#[test]
 fn a_desk_not_heard_from_for_over_15_minutes_is_marked_on_the_sheet() {
     let f = facility();
     sync(&f.a, &f.endpoint);
@@ -175,7 +173,6 @@ fn a_desk_not_heard_from_for_over_15_minutes_is_marked_on_the_sheet() {
     assert_reads(&sheet, "a person it booked since is not on this board");
 }
 
-#[test]
 fn the_oversight_report_gives_the_same_figures_at_either_desk() {
     let f = facility();
     sync(&f.a, &f.endpoint);
@@ -237,3 +234,9 @@ fn the_oversight_report_gives_the_same_figures_at_either_desk() {
         .iter()
         .all(|h| h["hold_id"] != f.duplicate.1.as_str()));
 }
+
+wso_tests::on_both_stores!(
+    the_sheet_at_one_desk_lists_every_desks_holds_with_freshness_conflicts_and_duplicates,
+    a_desk_not_heard_from_for_over_15_minutes_is_marked_on_the_sheet,
+    the_oversight_report_gives_the_same_figures_at_either_desk,
+);

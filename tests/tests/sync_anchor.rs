@@ -33,7 +33,6 @@ fn rechain(events: &mut [Value]) {
     }
 }
 
-#[test]
 fn the_push_answer_names_the_stored_hash_at_ack_seq() {
     let desk = DeskFixture::new(3);
     let ep = endpoint(&desk);
@@ -54,7 +53,6 @@ fn the_push_answer_names_the_stored_hash_at_ack_seq() {
     );
 }
 
-#[test]
 fn a_resent_event_whose_content_changed_is_refused_not_taken_as_a_duplicate() {
     let desk = DeskFixture::new(2);
     let ep = endpoint(&desk);
@@ -69,7 +67,6 @@ fn a_resent_event_whose_content_changed_is_refused_not_taken_as_a_duplicate() {
     assert_eq!(ep.events(), events, "the stored chain is unchanged");
 }
 
-#[test]
 fn a_broken_prev_hash_is_refused_and_nothing_past_it_is_stored() {
     let desk = DeskFixture::new(3);
     let ep = endpoint(&desk);
@@ -169,7 +166,6 @@ fn rewrite_history(desk: &DeskFixture) {
     }
 }
 
-#[test]
 fn a_rewritten_history_passes_audit_verify_alone_and_fails_against_the_endpoint() {
     let desk = DeskFixture::new(3);
     let ep = endpoint(&desk);
@@ -197,7 +193,6 @@ fn a_rewritten_history_passes_audit_verify_alone_and_fails_against_the_endpoint(
     );
 }
 
-#[test]
 fn a_rewritten_desk_cannot_push_past_the_anchor() {
     let mut desk = DeskFixture::new(2);
     let ep = endpoint(&desk);
@@ -216,7 +211,6 @@ fn a_rewritten_desk_cannot_push_past_the_anchor() {
     assert_eq!(ep.events().len(), 2);
 }
 
-#[test]
 fn a_desk_stops_when_the_endpoints_anchor_is_not_its_own_event() {
     let desk = DeskFixture::new(2);
     let ep = endpoint(&desk);
@@ -235,3 +229,12 @@ fn a_desk_stops_when_the_endpoints_anchor_is_not_its_own_event() {
     );
     assert_eq!(status.events_waiting, 2);
 }
+
+wso_tests::on_both_stores!(
+    the_push_answer_names_the_stored_hash_at_ack_seq,
+    a_resent_event_whose_content_changed_is_refused_not_taken_as_a_duplicate,
+    a_broken_prev_hash_is_refused_and_nothing_past_it_is_stored,
+    a_rewritten_history_passes_audit_verify_alone_and_fails_against_the_endpoint,
+    a_rewritten_desk_cannot_push_past_the_anchor,
+    a_desk_stops_when_the_endpoints_anchor_is_not_its_own_event,
+);

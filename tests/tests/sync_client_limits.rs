@@ -31,7 +31,6 @@ fn unapplied(desk: &DeskFixture) -> Vec<String> {
         .collect()
 }
 
-#[test]
 fn a_malformed_update_time_is_kept_and_shown_and_freezes_no_pickup() {
     let mut desk = DeskFixture::new(0);
     let hold = desk.open_holds(1).remove(0);
@@ -45,13 +44,7 @@ fn a_malformed_update_time_is_kept_and_shown_and_freezes_no_pickup() {
         "2026-11-27T10:00:00Z",
     );
     // A hostile or broken endpoint sends an `at` that is no time at all.
-    rusqlite::Connection::open(&ep.db)
-        .unwrap()
-        .execute(
-            "UPDATE ice_update SET at = 'not-a-time' WHERE update_id = 'u-bad'",
-            [],
-        )
-        .unwrap();
+    ep.execute_sql("UPDATE ice_update SET at = 'not-a-time' WHERE update_id = 'u-bad'");
     ep.queue_update(
         &hold,
         "transfer_scheduled",
@@ -68,7 +61,6 @@ fn a_malformed_update_time_is_kept_and_shown_and_freezes_no_pickup() {
     assert_eq!(unapplied(&desk), vec!["u-bad".to_owned()], "kept and shown");
 }
 
-#[test]
 fn oversized_update_fields_are_bounded_and_not_applied() {
     let mut desk = DeskFixture::new(0);
     let hold = desk.open_holds(1).remove(0);
@@ -96,7 +88,6 @@ fn oversized_update_fields_are_bounded_and_not_applied() {
     assert_eq!(unapplied(&desk), vec!["u-huge".to_owned()]);
 }
 
-#[test]
 fn an_answer_over_16_mib_is_dropped_unread() {
     let desk = DeskFixture::new(0);
     let ep = endpoint(&desk);
@@ -110,7 +101,6 @@ fn an_answer_over_16_mib_is_dropped_unread() {
     );
 }
 
-#[test]
 fn a_huge_retry_after_neither_panics_nor_waits_for_ever() {
     let desk = DeskFixture::new(1);
     let ep = endpoint(&desk);
@@ -123,7 +113,6 @@ fn a_huge_retry_after_neither_panics_nor_waits_for_ever() {
     assert_eq!(desk.status().events_waiting, 1, "the event is kept");
 }
 
-#[test]
 fn update_pages_per_sync_are_capped_and_the_rest_come_next_time() {
     let desk = DeskFixture::new(0);
     let ep = EndpointProcess::start(
@@ -152,3 +141,11 @@ fn update_pages_per_sync_are_capped_and_the_rest_come_next_time() {
     assert_eq!(second["report"]["updates_applied"], 2);
     assert_eq!(second["report"]["pages_capped"], Value::Bool(false));
 }
+
+wso_tests::on_both_stores!(
+    a_malformed_update_time_is_kept_and_shown_and_freezes_no_pickup,
+    oversized_update_fields_are_bounded_and_not_applied,
+    an_answer_over_16_mib_is_dropped_unread,
+    a_huge_retry_after_neither_panics_nor_waits_for_ever,
+    update_pages_per_sync_are_capped_and_the_rest_come_next_time,
+);

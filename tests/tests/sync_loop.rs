@@ -63,7 +63,6 @@ fn drained(s: &LoopStatus) -> bool {
             .is_some_and(|x| x.events_waiting == 0 && x.last_seq > 0)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_loop_drains_the_outbox_and_sync_now_wakes_it() {
     let mut desk = DeskFixture::new(2);
     let ep = EndpointProcess::start(desk.dir.path(), &EndpointOptions::default());
@@ -81,7 +80,6 @@ async fn the_loop_drains_the_outbox_and_sync_now_wakes_it() {
     sync.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_endpoint_is_shown_and_the_loop_stops_cleanly() {
     let desk = DeskFixture::new(1);
     let url = format!("http://127.0.0.1:{}", free_port());
@@ -97,7 +95,6 @@ async fn an_unreachable_endpoint_is_shown_and_the_loop_stops_cleanly() {
     assert_eq!(desk.status().events_waiting, 1);
 }
 
-#[test]
 fn plain_http_to_another_host_is_refused_at_start() {
     let desk = DeskFixture::new(0);
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -109,7 +106,6 @@ fn plain_http_to_another_host_is_refused_at_start() {
     assert!(refused.is_err(), "the settings screen must be told at once");
 }
 
-#[tokio::test]
 async fn test_connection_checks_reachability_and_the_token() {
     let desk = DeskFixture::new(0);
     let ep = EndpointProcess::start(desk.dir.path(), &EndpointOptions::default());
@@ -156,7 +152,6 @@ impl Clock for PanicsOnce {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panicked_loop_shows_as_stopped_then_restarts_and_drains() {
     let desk = DeskFixture::new(2);
     let ep = EndpointProcess::start(desk.dir.path(), &EndpointOptions::default());
@@ -186,3 +181,8 @@ async fn a_panicked_loop_shows_as_stopped_then_restarts_and_drains() {
     assert_delivered_exactly_once(&ep.events(), &desk.outbox());
     sync.stop().await;
 }
+
+wso_tests::on_both_stores!(
+    plain_http_to_another_host_is_refused_at_start;
+    async: the_loop_drains_the_outbox_and_sync_now_wakes_it, an_unreachable_endpoint_is_shown_and_the_loop_stops_cleanly, test_connection_checks_reachability_and_the_token, a_panicked_loop_shows_as_stopped_then_restarts_and_drains,
+);

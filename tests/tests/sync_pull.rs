@@ -33,7 +33,6 @@ fn hold(desk: &DeskFixture, id: &str) -> Value {
         .json()
 }
 
-#[test]
 fn duplicate_replayed_and_out_of_order_updates_apply_once() {
     let desk = DeskFixture::new(3);
     let ids: Vec<String> = wso_tests::DeskFixture::outbox(&desk)
@@ -161,7 +160,6 @@ fn duplicate_replayed_and_out_of_order_updates_apply_once() {
     desk.wsoctl(&["audit", "verify"]).success();
 }
 
-#[test]
 fn rejected_events_are_acknowledged_and_shown() {
     let desk = DeskFixture::new(2);
     // Break event 2's hash in the desk's outbox: the endpoint stores it but rejects it.
@@ -183,3 +181,8 @@ fn rejected_events_are_acknowledged_and_shown() {
     assert_eq!(status["rejected_events"][0]["code"], "hash_mismatch");
     assert!(status["problems"].to_string().contains("rejected_events"));
 }
+
+wso_tests::on_both_stores!(
+    duplicate_replayed_and_out_of_order_updates_apply_once,
+    rejected_events_are_acknowledged_and_shown,
+);

@@ -16,7 +16,6 @@ fn endpoint(desk: &DeskFixture) -> EndpointProcess {
     EndpointProcess::start(desk.dir.path(), &EndpointOptions::default())
 }
 
-#[test]
 fn clean_delivery_then_nothing_is_sent_twice() {
     let desk = DeskFixture::new(3);
     let ep = endpoint(&desk);
@@ -41,7 +40,6 @@ fn clean_delivery_then_nothing_is_sent_twice() {
     desk.wsoctl(&["audit", "verify"]).success();
 }
 
-#[test]
 fn endpoint_down_then_up() {
     let desk = DeskFixture::new(2);
     let port = free_port();
@@ -85,7 +83,6 @@ fn endpoint_never_up_gives_up_with_exit_5_after_max_wait() {
     assert_eq!(desk.status().events_waiting, 1);
 }
 
-#[test]
 fn wrong_token_exits_5_and_keeps_every_event() {
     let desk = DeskFixture::new(2);
     let ep = endpoint(&desk);
@@ -120,7 +117,6 @@ fn plain_http_to_a_non_loopback_host_is_refused_before_sending() {
     assert!(out.stderr().contains("https"), "{}", out.stderr());
 }
 
-#[test]
 fn lost_acknowledgements_are_resent_and_deduplicated() {
     let desk = DeskFixture::new(4);
     let ep = endpoint(&desk);
@@ -131,7 +127,6 @@ fn lost_acknowledgements_are_resent_and_deduplicated() {
     assert_eq!(desk.status().events_waiting, 0);
 }
 
-#[test]
 fn connection_resets_are_retried() {
     let desk = DeskFixture::new(3);
     let ep = endpoint(&desk);
@@ -140,7 +135,6 @@ fn connection_resets_are_retried() {
     assert_delivered_exactly_once(&ep.events(), &desk.outbox());
 }
 
-#[test]
 fn a_slow_endpoint_past_the_timeout_is_retried_without_doubling() {
     let desk = DeskFixture::new(3);
     let ep = endpoint(&desk);
@@ -150,7 +144,6 @@ fn a_slow_endpoint_past_the_timeout_is_retried_without_doubling() {
     assert_delivered_exactly_once(&ep.events(), &desk.outbox());
 }
 
-#[test]
 fn too_large_batches_are_halved_and_the_smaller_size_is_kept() {
     let desk = DeskFixture::new(10);
     let ep = EndpointProcess::start(
@@ -166,7 +159,6 @@ fn too_large_batches_are_halved_and_the_smaller_size_is_kept() {
     assert_eq!(out.json()["status"]["batch_size"], 2);
 }
 
-#[test]
 fn busy_429_waits_for_retry_after() {
     let desk = DeskFixture::new(2);
     let ep = endpoint(&desk);
@@ -181,7 +173,6 @@ fn busy_429_waits_for_retry_after() {
     assert_delivered_exactly_once(&ep.events(), &desk.outbox());
 }
 
-#[test]
 fn kill_9_mid_push_then_resume_loses_and_doubles_nothing() {
     let mut desk = DeskFixture::new(0);
     desk.open_holds(24);
@@ -225,7 +216,6 @@ fn kill_9_mid_push_then_resume_loses_and_doubles_nothing() {
     desk.wsoctl(&["audit", "verify"]).success();
 }
 
-#[test]
 fn ack_seq_ahead_of_the_desk_stops_like_409_and_marks_nothing() {
     let desk = DeskFixture::new(2);
     let ep = endpoint(&desk);
@@ -241,7 +231,6 @@ fn ack_seq_ahead_of_the_desk_stops_like_409_and_marks_nothing() {
     assert!(status.problems.iter().any(|p| p.code == "ack_ahead"));
 }
 
-#[test]
 fn ack_seq_behind_resends_from_there_and_warns() {
     let mut desk = DeskFixture::new(4);
     let ep = endpoint(&desk);
@@ -258,7 +247,6 @@ fn ack_seq_behind_resends_from_there_and_warns() {
     );
 }
 
-#[test]
 fn a_409_conflict_stops_and_keeps_events() {
     let desk = DeskFixture::new(2);
     let ep = endpoint(&desk);
@@ -280,3 +268,18 @@ fn a_409_conflict_stops_and_keeps_events() {
         "the conflicting request stores nothing"
     );
 }
+
+wso_tests::on_both_stores!(
+    clean_delivery_then_nothing_is_sent_twice,
+    endpoint_down_then_up,
+    wrong_token_exits_5_and_keeps_every_event,
+    lost_acknowledgements_are_resent_and_deduplicated,
+    connection_resets_are_retried,
+    a_slow_endpoint_past_the_timeout_is_retried_without_doubling,
+    too_large_batches_are_halved_and_the_smaller_size_is_kept,
+    busy_429_waits_for_retry_after,
+    kill_9_mid_push_then_resume_loses_and_doubles_nothing,
+    ack_seq_ahead_of_the_desk_stops_like_409_and_marks_nothing,
+    ack_seq_behind_resends_from_there_and_warns,
+    a_409_conflict_stops_and_keeps_events,
+);
