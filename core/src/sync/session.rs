@@ -268,24 +268,11 @@ impl<'a> Session<'a> {
                 Reply::Response {
                     status: 200, body, ..
                 } => body,
-                other => {
-                    let backoff = self
-                        .env
-                        .backoff
-                        .delay(self.attempt, self.env.jitter.sample());
-                    return self.pull_failed(decide_failure(other.as_attempt(), now, backoff), now);
-                }
+                other => return self.page_failed(other, now),
             };
             let page = match pull::parse_page(body) {
                 Ok(page) => page,
-                Err(problem) => {
-                    outbox::record_failure(
-                        self.desk.conn(),
-                        Some(Failure::Problem(&problem)),
-                        now,
-                    )?;
-                    return Ok(RoundEnd::Stopped(problem));
-                }
+                Err(problem) => return self.stopped(problem, now),
             };
             if page.updates.is_empty() {
                 // Only an empty page ends the pull; a short one does not.
@@ -297,8 +284,7 @@ impl<'a> Session<'a> {
                 let problem = Problem::MalformedUpdates {
                     detail: "a page of updates did not move the cursor".into(),
                 };
-                outbox::record_failure(self.desk.conn(), Some(Failure::Problem(&problem)), now)?;
-                return Ok(RoundEnd::Stopped(problem));
+                return self.stopped(problem, now);
             }
             report.updates_applied +=
                 pull::apply_page(self.desk.conn_mut(), &desk_id, &facility_id, &page, now)?;
@@ -329,31 +315,17 @@ impl<'a> Session<'a> {
                 // An endpoint of protocol v1 has no facility feed: this desk
                 // then works as the only desk, as before.
                 Reply::Response { status: 404, .. } => return Ok(RoundEnd::Complete),
-                other => {
-                    let backoff = self
-                        .env
-                        .backoff
-                        .delay(self.attempt, self.env.jitter.sample());
-                    return self.pull_failed(decide_failure(other.as_attempt(), now, backoff), now);
-                }
+                other => return self.page_failed(other, now),
             };
             let page = match facility::parse_page(body) {
                 Ok(page) => page,
-                Err(problem) => {
-                    outbox::record_failure(
-                        self.desk.conn(),
-                        Some(Failure::Problem(&problem)),
-                        now,
-                    )?;
-                    return Ok(RoundEnd::Stopped(problem));
-                }
+                Err(problem) => return self.stopped(problem, now),
             };
             if !page.events.is_empty() && page.next.as_deref() == cursor.as_deref() {
                 let problem = Problem::MalformedUpdates {
                     detail: "a page of the facility feed did not move the cursor".into(),
                 };
-                outbox::record_failure(self.desk.conn(), Some(Failure::Problem(&problem)), now)?;
-                return Ok(RoundEnd::Stopped(problem));
+                return self.stopped(problem, now);
             }
             let applied =
                 facility::apply_page(self.desk.conn_mut(), &desk_id, &facility_id, &page, now)?;
@@ -364,6 +336,29 @@ impl<'a> Session<'a> {
                 return Ok(RoundEnd::Complete);
             }
         }
+    }
+
+    /// A page request that did not answer 200: retry after the backoff, or stop.
+    fn page_failed(
+        &mut self,
+        reply: &Reply,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<RoundEnd, SyncError> {
+        let backoff = self
+            .env
+            .backoff
+            .delay(self.attempt, self.env.jitter.sample());
+        self.pull_failed(decide_failure(reply.as_attempt(), now, backoff), now)
+    }
+
+    /// Pulling stops until a person acts: the problem is recorded to show.
+    fn stopped(
+        &self,
+        problem: Problem,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<RoundEnd, SyncError> {
+        outbox::record_failure(self.desk.conn(), Some(Failure::Problem(&problem)), now)?;
+        Ok(RoundEnd::Stopped(problem))
     }
 
     fn pull_failed(
