@@ -92,3 +92,33 @@ describe("urgency display", () => {
     expect(urgencyClass({ urgency: null, action_required: null, authority: "igsa" })).toBe("u-igsa");
   });
 });
+
+describe("the board's countdown", () => {
+  it("shows seconds only in the last hour before the deadline (core's urgent band)", async () => {
+    const { boardCountdown, secondsMatter } = await import("./countdown");
+    expect(boardCountdown(v, 3600)).toBe("01:00:00");
+    expect(boardCountdown(v, 3599)).toBe("00:59:59");
+    expect(boardCountdown(v, 1)).toBe("00:00:01");
+    expect(secondsMatter(v, 3601)).toBe(false);
+    // Elsewhere minutes, truncated: 44:59:59 left reads 44:59, never 45:00.
+    expect(boardCountdown(v, 44 * 3600 + 59 * 60 + 59)).toBe("44:59");
+    expect(boardCountdown(v, 172800)).toBe("48:00");
+  });
+  it("past the deadline counts minutes with a minus sign", async () => {
+    const { boardCountdown } = await import("./countdown");
+    expect(boardCountdown(v, 0)).toBe("00:00");
+    expect(boardCountdown(v, -59)).toBe("-00:00");
+    expect(boardCountdown(v, -3725)).toBe("-01:02");
+  });
+  it("the band's edges are core's, not the UI's: other edges move it", async () => {
+    const { secondsMatter } = await import("./countdown");
+    const moved = { ...v, urgencies: v.urgencies.map((u) => (u.value === "urgent" ? { ...u, from_remaining_seconds: 600 } : u)) };
+    expect(secondsMatter(moved, 601)).toBe(false);
+    expect(secondsMatter(moved, 600)).toBe(true);
+  });
+  it("IGSA time held shows days, hours and minutes", async () => {
+    const { boardHeld } = await import("./countdown");
+    expect(boardHeld(3 * 86400 + 4 * 3600 + 12 * 60 + 9)).toBe("3d 04:12");
+    expect(boardHeld(59)).toBe("00:00");
+  });
+});

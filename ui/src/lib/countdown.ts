@@ -24,6 +24,40 @@ export function formatHeld(seconds: number): string {
   return days > 0 ? `${days}d ${rest}` : rest;
 }
 
+/**
+ * Whether a countdown shows its seconds: only while the hold is in core's
+ * "urgent" band (its last hour before the deadline, from core's vocabulary),
+ * where a second can matter. Elsewhere the board shows minutes, so its text
+ * changes once a minute per row instead of once a second (issue 14).
+ */
+export function secondsMatter(v: Vocabulary, seconds: number): boolean {
+  const edge = (value: Urgency) => v.urgencies.find((u) => u.value === value)?.from_remaining_seconds;
+  // An urgency the vocabulary does not know keeps the seconds: more detail, never less.
+  const urgent = edge("urgent") ?? Infinity;
+  const overdue = edge("overdue") ?? -Infinity;
+  return seconds <= urgent && seconds > overdue;
+}
+
+/** `hh:mm` (truncated toward zero, so 44:59:59 left shows 44:59), `-hh:mm` past zero. */
+export function formatMinutes(seconds: number): string {
+  const sign = seconds < 0 ? "-" : "";
+  const m = Math.floor(Math.abs(Math.trunc(seconds)) / 60);
+  return `${sign}${pad(Math.floor(m / 60))}:${pad(m % 60)}`;
+}
+
+/** The board's countdown: seconds in the last hour, minutes elsewhere. */
+export function boardCountdown(v: Vocabulary, seconds: number): string {
+  return secondsMatter(v, seconds) ? formatCountdown(seconds) : formatMinutes(seconds);
+}
+
+/** The board's time held under IGSA terms (no deadline): `3d 04:12`, minutes only. */
+export function boardHeld(seconds: number): string {
+  const s = Math.max(0, Math.trunc(seconds));
+  const days = Math.floor(s / 86400);
+  const rest = formatMinutes(s - days * 86400);
+  return days > 0 ? `${days}d ${rest}` : rest;
+}
+
 function pad(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
