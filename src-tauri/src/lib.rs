@@ -45,7 +45,12 @@ pub fn run() {
     let opening = {
         let (db, key_file) = (db.clone(), key_file.clone());
         std::thread::spawn(move || {
-            wso_core::demo::open_or_create(&db, key_file.as_deref(), demo_requested(), commands::now())
+            wso_core::demo::open_or_create(
+                &db,
+                key_file.as_deref(),
+                demo_requested(),
+                commands::now(),
+            )
         })
     };
     let context = tauri::generate_context!();

@@ -102,7 +102,12 @@ pub fn until_next_edge(holds: &[HoldSummary], edges: &[i64]) -> Duration {
     let next = holds
         .iter()
         .filter_map(|h| h.remaining_seconds)
-        .flat_map(|left| edges.iter().filter(move |&&e| left > e).map(move |e| left - e))
+        .flat_map(|left| {
+            edges
+                .iter()
+                .filter(move |&&e| left > e)
+                .map(move |e| left - e)
+        })
         .min();
     let wait = next.map_or(CHECK_AT_LEAST_EVERY, |s| {
         Duration::from_secs(u64::try_from(s).unwrap_or(0))
@@ -269,9 +274,16 @@ mod tests {
         // 1h00m30s left: the 1-hour mark is 30 s away, and the check wakes then.
         let at = t0 + Duration::seconds(2 * 3600 + 43 * 60 - 3630);
         let holds = desk.list_holds(at, false).unwrap();
-        let left = holds.iter().filter_map(|h| h.remaining_seconds).min().unwrap();
+        let left = holds
+            .iter()
+            .filter_map(|h| h.remaining_seconds)
+            .min()
+            .unwrap();
         assert_eq!(left, 3630, "the fixture moved");
-        assert_eq!(until_next_edge(&holds, &edges), std::time::Duration::from_secs(30));
+        assert_eq!(
+            until_next_edge(&holds, &edges),
+            std::time::Duration::from_secs(30)
+        );
         // Overdue holds are past every edge: only the cap wakes the check.
         let late = t0 + Duration::days(3);
         assert_eq!(

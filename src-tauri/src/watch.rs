@@ -104,3 +104,50 @@ fn emit<R: Runtime>(app: &AppHandle<R>, event: &str) {
         eprintln!("wso-desk: could not tell the window {event}: {e}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    #[test]
+    fn reads_leave_the_watch_still_and_every_commit_moves_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("desk.db");
+        let now = wso_core::time::truncate(Utc::now());
+        let mut desk = wso_core::demo::create(&db, None, now).unwrap();
+        let start = commits(desk.conn()).unwrap();
+
+        // What the board reads (holds, complaints due) writes nothing: a
+        // refresh the watch caused never wakes it again.
+        let supervisor = desk.actor(wso_core::demo::ACCOUNTS[1].0).unwrap();
+        desk.list_holds(now, false).unwrap();
+        desk.complaints_due(&supervisor, now).unwrap();
+        assert_eq!(commits(desk.conn()).unwrap(), start);
+
+        // A custody change made through this connection (the window's own).
+        let deputy = desk.actor(wso_core::demo::ACCOUNTS[2].0).unwrap();
+        let first = desk.list_holds(now, false).unwrap()[0].clone();
+        let (hold, home) = (first.hold_id, first.zone_id);
+        let away = if home == "medical" {
+            "booking"
+        } else {
+            "medical"
+        };
+        let at = wso_core::time::utc_text(now);
+        desk.move_hold(&deputy, &hold, away, &at, now).unwrap();
+        let own = commits(desk.conn()).unwrap();
+        assert!(own.own > start.own, "{own:?} after {start:?}");
+
+        // Another connection to the same file (the sync loop, a `wsoctl`).
+        let mut other = wso_core::Desk::open(&db, None).unwrap();
+        let deputy = other.actor(wso_core::demo::ACCOUNTS[2].0).unwrap();
+        other.move_hold(&deputy, &hold, &home, &at, now).unwrap();
+        let seen = commits(desk.conn()).unwrap();
+        assert_ne!(
+            seen.others, own.others,
+            "another connection's commit is seen"
+        );
+        assert_eq!(seen.own, own.own);
+    }
+}
