@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ActionRequired, Authority, Urgency } from "./api";
 import {
-  crossedThreshold, elapsedSeconds, formatCountdown, formatHeld, localTimeText,
+  crossedThreshold, elapsedSeconds, formatCountdown, localTimeText,
   remainingNow, urgencyClass, urgencyText,
 } from "./countdown";
 import { vocabulary as v } from "./test-vocabulary";
@@ -18,13 +18,6 @@ describe("formatCountdown", () => {
   });
   it("shows zero as zero", () => {
     expect(formatCountdown(0)).toBe("00:00:00");
-  });
-});
-
-describe("formatHeld", () => {
-  it("adds days for IGSA holds held longer than a day", () => {
-    expect(formatHeld(3 * 86400 + 4 * 3600 + 12 * 60 + 9)).toBe("3d 04:12:09");
-    expect(formatHeld(59)).toBe("00:00:59");
   });
 });
 

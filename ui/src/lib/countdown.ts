@@ -16,14 +16,6 @@ export function formatCountdown(seconds: number): string {
   return `${sign}${pad(h)}:${pad(m)}:${pad(s)}`;
 }
 
-/** Time held under IGSA terms, e.g. `3d 04:12:09`. */
-export function formatHeld(seconds: number): string {
-  const s = Math.max(0, Math.trunc(seconds));
-  const days = Math.floor(s / 86400);
-  const rest = formatCountdown(s - days * 86400);
-  return days > 0 ? `${days}d ${rest}` : rest;
-}
-
 /**
  * Whether a countdown shows its seconds: only while the hold is in core's
  * "urgent" band (its last hour before the deadline, from core's vocabulary),

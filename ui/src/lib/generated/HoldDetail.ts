@@ -3,6 +3,7 @@ import type { ActionRequired } from "./ActionRequired";
 import type { Authority } from "./Authority";
 import type { ClaimView } from "./ClaimView";
 import type { CriminalReleaseBasis } from "./CriminalReleaseBasis";
+import type { HoldConflict } from "./HoldConflict";
 import type { HoldStatus } from "./HoldStatus";
 import type { IncidentView } from "./IncidentView";
 import type { Location } from "./Location";
@@ -50,4 +51,22 @@ notice_due_at: string | null, claims: Array<ClaimView>, incidents: Array<Inciden
 /**
  * Why `action_required` is `release`.
  */
-release_required_because: ReleaseCause | null, };
+release_required_because: ReleaseCause | null, 
+/**
+ * The desk whose `hold.opened` booked it.
+ */
+booked_at_desk: string, 
+/**
+ * Actions on the hold after another desk had closed it: they stand in
+ * the history but did not change it; a supervisor looks at each.
+ */
+conflicts: Array<HoldConflict>, 
+/**
+ * Holds booked on the same warrant at another desk for a time that
+ * overlaps this one: a supervisor voids one of them.
+ */
+possible_duplicate_of: Array<string>, 
+/**
+ * Set when a supervisor voided this hold as a duplicate: no custody.
+ */
+voided_at: string | null, kept_hold_id: string | null, };
