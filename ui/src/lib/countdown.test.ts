@@ -95,7 +95,9 @@ describe("the board's countdown", () => {
     expect(secondsMatter(v, 3601)).toBe(false);
     // Elsewhere minutes, truncated: 44:59:59 left reads 44:59, never 45:00.
     expect(boardCountdown(v, 44 * 3600 + 59 * 60 + 59)).toBe("44:59");
-    expect(boardCountdown(v, 172800)).toBe("48:00");
+    // 59 s into the minute, 48:00:00 left: 48:00 still stands at the end of this minute.
+    expect(boardCountdown(v, 172800, 59)).toBe("48:00");
+    expect(boardCountdown(v, 172800, 0)).toBe("47:59");
   });
   it("past the deadline counts minutes with a minus sign", async () => {
     const { boardCountdown } = await import("./countdown");
@@ -113,5 +115,63 @@ describe("the board's countdown", () => {
     const { boardHeld } = await import("./countdown");
     expect(boardHeld(3 * 86400 + 4 * 3600 + 12 * 60 + 9)).toBe("3d 04:12");
     expect(boardHeld(59)).toBe("00:00");
+  });
+});
+
+describe("minutes that turn together", () => {
+  it("never shows more time than is left, and is at most two minutes under", async () => {
+    const { shownMinutes } = await import("./countdown");
+    for (let phase = 0; phase < 60; phase++) {
+      for (const r of [3601, 7199, 7200, 7260, 14_399, 161_999, 172_800]) {
+        const m = shownMinutes(r, phase);
+        expect(m * 60).toBeLessThanOrEqual(r);
+        expect(r - m * 60).toBeLessThan(120);
+      }
+    }
+  });
+  it("changes only when the wall-clock minute turns, for every row at once", async () => {
+    const { shownMinutes } = await import("./countdown");
+    // Two holds whose deadlines are 17 s apart: as the seconds pass, both
+    // texts change at the same second (phase 0), never in between.
+    const changes = new Set<number>();
+    for (const start of [10_000, 10_017]) {
+      let last = shownMinutes(start, 0);
+      for (let t = 1; t <= 180; t++) {
+        const m = shownMinutes(start - t, t % 60);
+        if (m !== last) changes.add(t % 60);
+        last = m;
+      }
+    }
+    expect([...changes]).toEqual([0]);
+  });
+  it("past the deadline counts the minutes past the same way", async () => {
+    const { boardCountdown, shownMinutes } = await import("./countdown");
+    expect(shownMinutes(-3725, 5)).toBe(-62);
+    expect(shownMinutes(-3725, 6)).toBe(-61);
+    expect(boardCountdown(v, -30, 40)).toBe("-00:00");
+  });
+  it("reads the minute's phase from core's reading", async () => {
+    const { minutePhase } = await import("./countdown");
+    expect(minutePhase("2026-12-01T23:10:42Z", 0)).toBe(42);
+    expect(minutePhase("2026-12-01T23:10:42Z", 20)).toBe(2);
+    expect(minutePhase("not a time", 5)).toBe(0);
+  });
+});
+
+describe("secondsToNextChange", () => {
+  it("a board of minutes wakes at the turn of the minute", async () => {
+    const { secondsToNextChange } = await import("./countdown");
+    expect(secondsToNextChange(v, [100_000, 90_010], 15)).toBe(45);
+    expect(secondsToNextChange(v, [], 0)).toBe(60);
+  });
+  it("wakes at the second a hold reaches one of core's edges, to ask core again", async () => {
+    const { secondsToNextChange } = await import("./countdown");
+    // 4 h + 7 s left: the warning edge is 7 s away, sooner than the minute.
+    expect(secondsToNextChange(v, [14_407], 10)).toBe(7);
+  });
+  it("ticks every second while a countdown shows seconds, or is about to", async () => {
+    const { secondsToNextChange } = await import("./countdown");
+    expect(secondsToNextChange(v, [100_000, 1800], 15)).toBe(1);
+    expect(secondsToNextChange(v, [3601], 15)).toBe(1);
   });
 });

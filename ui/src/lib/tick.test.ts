@@ -86,6 +86,17 @@ describe("secondTicker", () => {
   });
 });
 
+describe("secondTicker, with nothing to change for a while", () => {
+  it("sleeps whole seconds ahead, still just past a second from the base", () => {
+    const { clock, advance } = manualClock(0);
+    const ticks: number[] = [];
+    const t = secondTicker(() => 0, (now) => ticks.push(now), clock, () => 45);
+    t.start();
+    advance(100_000);
+    expect(ticks).toEqual([45_000 + TICK_SLACK_MS, 90_000 + TICK_SLACK_MS]);
+  });
+});
+
 describe("onVisibility", () => {
   it("reports the state now and on every change, until stopped", () => {
     const listeners = new Set<() => void>();

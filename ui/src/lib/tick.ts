@@ -1,5 +1,5 @@
-// The board's one clock: a single timer that fires just after each whole
-// second counted from the board's fetch (when the countdown text can change),
+// The board's one clock: a single timer that fires just after the whole
+// second counted from the board's fetch at which its text next changes,
 // with no requestAnimationFrame and no interval drifting against the text.
 // It stops while the window is hidden or minimised (WebKitGTK reports an
 // iconified window as document.visibilityState "hidden"), so an unseen board
@@ -36,10 +36,13 @@ export interface Ticker {
 }
 
 /**
- * Calls `onTick(nowMs)` once per second, each call just after a whole second
- * counted from `base()` (the board's fetch time, which moves on a re-fetch).
+ * Calls `onTick(nowMs)` just after a whole second counted from `base()` (the
+ * board's fetch time, which moves on a re-fetch): the next one, or, when
+ * `ahead()` says nothing changes sooner, that many whole seconds on (a board
+ * showing only minutes wakes once a minute).
  */
-export function secondTicker(base: () => number, onTick: (nowMs: number) => void, clock: TickClock = browserClock): Ticker {
+export function secondTicker(base: () => number, onTick: (nowMs: number) => void, clock: TickClock = browserClock,
+  ahead: () => number = () => 1): Ticker {
   let timer: number | null = null;
   const schedule = () => {
     timer = clock.setTimeout(() => {
@@ -47,7 +50,7 @@ export function secondTicker(base: () => number, onTick: (nowMs: number) => void
       onTick(clock.now());
       // onTick may have stopped (or restarted) the ticker.
       if (timer === null && running) schedule();
-    }, untilNextSecond(base(), clock.now()));
+    }, untilNextSecond(base(), clock.now()) + (Math.max(1, Math.floor(ahead())) - 1) * 1000);
   };
   let running = false;
   return {
