@@ -46,10 +46,15 @@ pub fn booking(tag: &str, n: usize, served_at: DateTime<Utc>) -> NewHold {
         given_names: format!("Given {tag} {n}"),
         date_of_birth: format!("19{:02}-{:02}-{:02}", 50 + n % 50, 1 + n % 12, 1 + n % 28),
         booking_number: format!("B-{tag}-{n}"),
-        a_number: (n % 3 == 0).then(|| format!("A{:09}", n)),
-        warrant_form: if n % 2 == 0 { "I-200" } else { "I-205" }.into(),
+        a_number: n.is_multiple_of(3).then(|| format!("A{:09}", n)),
+        warrant_form: if n.is_multiple_of(2) {
+            "I-200"
+        } else {
+            "I-205"
+        }
+        .into(),
         warrant_number: format!("W-{tag}-{n}"),
-        detainer_number: (n % 4 == 0).then(|| format!("D-{tag}-{n}")),
+        detainer_number: n.is_multiple_of(4).then(|| format!("D-{tag}-{n}")),
         officer_credential: OFFICER.into(),
         served_at: utc_text(served_at),
         zone_id: ZONES[n % ZONES.len()].into(),
