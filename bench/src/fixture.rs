@@ -107,4 +107,56 @@ impl BenchDesk {
                 .expect("releasing a hold");
         }
     }
+
+    /// `n` open holds as [`BenchDesk::open_holds`] serves them, each left in
+    /// one of the agreement's states in turn: ICE notified in time, notified
+    /// late (a `notice_late` incident), a citizenship claim to report (its
+    /// own countdown), a claim reported, and no notice yet (the duty shows).
+    pub fn agreement_holds(&mut self, tag: &str, n: usize, now: DateTime<Utc>) {
+        let at = |t: DateTime<Utc>| utc_text(t.min(now));
+        for i in 0..n {
+            let served =
+                now - Duration::seconds((47 * 3600 * i / n.max(1)) as i64) - Duration::minutes(5);
+            let hold = self
+                .desk
+                .open_hold(&self.deputy, &booking(tag, i, served), now)
+                .expect("opening a hold");
+            let id = hold.hold_id;
+            let notify = |desk: &mut Desk, deputy: &Actor, when: DateTime<Utc>| {
+                desk.notify_ice(deputy, &id, "phone", "SDDO K. Patel", &at(when), now)
+                    .expect("recording the notice");
+            };
+            match i % 5 {
+                0 => notify(&mut self.desk, &self.deputy, served + Duration::minutes(10)),
+                1 => notify(&mut self.desk, &self.deputy, served + Duration::hours(1)),
+                2 | 3 => {
+                    let claim = self
+                        .desk
+                        .record_claim(
+                            &self.deputy,
+                            &id,
+                            &at(served + Duration::minutes(2)),
+                            "He said: I was born here and I am a citizen.",
+                            now,
+                        )
+                        .expect("recording a claim");
+                    notify(&mut self.desk, &self.deputy, served + Duration::minutes(10));
+                    if i % 5 == 3 {
+                        self.desk
+                            .claim_reported(
+                                &self.deputy,
+                                &id,
+                                &claim.claim_id,
+                                "phone",
+                                "SDDO K. Patel",
+                                &at(served + Duration::minutes(12)),
+                                now,
+                            )
+                            .expect("reporting a claim");
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
 }

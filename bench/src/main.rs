@@ -66,6 +66,10 @@ struct Args {
     /// holds (for bench/app-bench.sh) and exit
     #[arg(long, value_name = "PATH")]
     prepare_desk: Option<PathBuf>,
+    /// With --prepare-desk: every hold in one of the agreement's states
+    /// (notices on time and late, claims to report and reported)
+    #[arg(long, requires = "prepare_desk")]
+    agreement: bool,
 }
 
 #[derive(Subcommand)]
@@ -107,7 +111,7 @@ fn machine() -> String {
 }
 
 /// A demo desk (accounts as in the app's first run) with `open` live holds.
-fn prepare_desk(path: &Path, open: usize) -> ExitCode {
+fn prepare_desk(path: &Path, open: usize, agreement: bool) -> ExitCode {
     let (Some(dir), Some(name)) = (path.parent(), path.file_stem().and_then(|s| s.to_str())) else {
         eprintln!("wso-bench: --prepare-desk needs a file path such as /tmp/desk.db");
         return ExitCode::from(2);
@@ -122,7 +126,11 @@ fn prepare_desk(path: &Path, open: usize) -> ExitCode {
     let now = chrono::Utc::now();
     let mut bench = fixture::demo_desk(dir, name, now);
     bench.fast_fill(true);
-    bench.open_holds("app", open, now);
+    if agreement {
+        bench.agreement_holds("app", open, now);
+    } else {
+        bench.open_holds("app", open, now);
+    }
     bench.fast_fill(false);
     println!("{}", bench.path.display());
     ExitCode::SUCCESS
@@ -166,7 +174,7 @@ fn load_mode(args: &load::LoadArgs, dir: &Path, endpoint_bin: Option<&Path>) -> 
 fn main() -> ExitCode {
     let args = Args::parse();
     if let Some(path) = &args.prepare_desk {
-        return prepare_desk(path, args.open);
+        return prepare_desk(path, args.open, args.agreement);
     }
     let temp = tempfile::Builder::new()
         .prefix("wso-bench")

@@ -9,8 +9,12 @@ pub mod notify;
 pub mod startup;
 pub mod state;
 pub mod sync;
+pub mod watch;
+pub mod webview;
 
 use std::path::PathBuf;
+
+use tauri::Manager;
 
 use crate::state::{idle_minutes_from_env, Shell};
 
@@ -36,28 +40,22 @@ pub fn demo_requested() -> bool {
 
 pub fn run() {
     let (db, key_file) = database_from_env();
-    let context = tauri::generate_context!();
-    let desk = match wso_core::demo::open_or_create(
-        &db,
-        key_file.as_deref(),
-        demo_requested(),
-        commands::now(),
-    ) {
-        Ok(desk) => desk,
-        Err(e) => {
-            eprintln!("WSO Desk cannot open {}: {e}", db.display());
-            let mut public = e.to_public();
-            public.message = format!("cannot open {}: {}", db.display(), public.message);
-            if let Err(e) = startup::show(context, public) {
-                eprintln!("WSO Desk could not open its window either: {e}");
-            }
-            std::process::exit(1);
-        }
+    // The desk opens (key, schema check) while GTK and WebKit start: the
+    // window is not kept waiting for the database (issue 14, start-up).
+    let opening = {
+        let (db, key_file) = (db.clone(), key_file.clone());
+        std::thread::spawn(move || {
+            wso_core::demo::open_or_create(
+                &db,
+                key_file.as_deref(),
+                demo_requested(),
+                commands::now(),
+            )
+        })
     };
-    let shell = Shell::new(desk, idle_minutes_from_env());
+    let context = tauri::generate_context!();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
-        .manage(shell)
         .manage(sync::BackgroundSync::new(db.clone(), key_file.clone()))
         .manage(clock::ClockWarning::default())
         .invoke_handler(tauri::generate_handler![
@@ -111,14 +109,36 @@ pub fn run() {
             commands::duties::review_incident,
             commands::duties::withdraw_officer,
         ])
-        .setup(|app| {
-            notify::spawn(app.handle().clone());
-            clock::spawn(app.handle().clone());
-            sync::start_with_app(app.handle());
+        .setup(move |app| {
+            webview::software_compositing(app.handle());
+            let opened = opening.join().unwrap_or_else(|_| {
+                Err(wso_core::Error::Database {
+                    message: "opening the desk stopped unexpectedly".into(),
+                })
+            });
+            match opened {
+                Ok(desk) => {
+                    app.manage(Shell::new(desk, idle_minutes_from_env()));
+                    watch::spawn(app.handle().clone());
+                    notify::spawn(app.handle().clone());
+                    clock::spawn(app.handle().clone());
+                    sync::start_with_app(app.handle());
+                }
+                Err(e) => {
+                    // The window still opens and says why (see `startup`).
+                    eprintln!("WSO Desk cannot open {}: {e}", db.display());
+                    app.manage(startup::StartupError(startup::cannot_open(&db, &e)));
+                }
+            }
             Ok(())
         })
         .build(context)
-        .map(|app| app.run(sync::on_run_event));
+        .map(|app| {
+            app.run(|app, event| {
+                sync::on_run_event(app, &event);
+                startup::on_run_event(app, &event);
+            })
+        });
     if let Err(e) = result {
         eprintln!("WSO Desk stopped: {e}");
         std::process::exit(1);

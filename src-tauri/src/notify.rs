@@ -17,8 +17,11 @@ use wso_core::desk::HoldSummary;
 
 use crate::commands::now;
 use crate::state::Shell;
+use crate::watch::DeskChanges;
 
-pub const CHECK_EVERY: Duration = Duration::from_secs(15);
+/// The longest the check sleeps: a wall-clock step or a hold booked by
+/// another process is seen within this even if nothing else wakes it.
+pub const CHECK_AT_LEAST_EVERY: Duration = Duration::from_secs(60);
 
 /// One notification to show.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,20 +94,60 @@ fn alert_for(hold: &HoldSummary, urgency: Urgency) -> Alert {
     }
 }
 
-/// Start the background check; it lives as long as the app.
+/// How long until the first open hold crosses one of core's urgency edges
+/// (`edges`, remaining seconds): the check sleeps until then instead of
+/// looking every few seconds. At least a second, at most
+/// [`CHECK_AT_LEAST_EVERY`].
+pub fn until_next_edge(holds: &[HoldSummary], edges: &[i64]) -> Duration {
+    let next = holds
+        .iter()
+        .filter_map(|h| h.remaining_seconds)
+        .flat_map(|left| {
+            edges
+                .iter()
+                .filter(move |&&e| left > e)
+                .map(move |e| left - e)
+        })
+        .min();
+    let wait = next.map_or(CHECK_AT_LEAST_EVERY, |s| {
+        Duration::from_secs(u64::try_from(s).unwrap_or(0))
+    });
+    wait.clamp(Duration::from_secs(1), CHECK_AT_LEAST_EVERY)
+}
+
+/// Start the background check; it lives as long as the app. It looks again
+/// when a hold reaches its next threshold, and whenever the desk changed
+/// (`watch::DeskChanges`: a hold booked, moved or closed here or elsewhere).
 pub fn spawn(app: AppHandle) {
+    let edges: Vec<i64> = wso_core::vocabulary::vocabulary()
+        .urgencies
+        .iter()
+        .filter_map(|u| u.from_remaining_seconds)
+        .collect();
     tauri::async_runtime::spawn(async move {
         let mut announced = Announced::default();
-        let mut ticker = tokio::time::interval(CHECK_EVERY);
+        let mut wait = Duration::ZERO;
         loop {
-            ticker.tick().await;
+            match app.try_state::<DeskChanges>().map(|c| c.0.clone()) {
+                Some(changed) => {
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = changed.notified() => {}
+                    }
+                }
+                None => tokio::time::sleep(wait).await,
+            }
+            wait = CHECK_AT_LEAST_EVERY;
             let holds = {
                 let shell = app.state::<Shell>();
                 let desk = shell.desk();
                 desk.list_holds(now(), false)
             };
             let holds = match holds {
-                Ok(holds) => holds,
+                Ok(holds) => {
+                    wait = until_next_edge(&holds, &edges);
+                    holds
+                }
                 Err(e) => {
                     eprintln!("wso-desk: could not read holds for notifications: {e}");
                     continue;
@@ -214,5 +257,38 @@ mod tests {
             .due(&desk.list_holds(t + Duration::hours(1), false).unwrap())
             .iter()
             .all(|a| a.hold_id != overdue.hold_id));
+    }
+
+    #[test]
+    fn the_check_sleeps_until_the_next_threshold() {
+        let (_dir, desk, t0) = demo();
+        let edges: Vec<i64> = wso_core::vocabulary::vocabulary()
+            .urgencies
+            .iter()
+            .filter_map(|u| u.from_remaining_seconds)
+            .collect();
+        let holds = desk.list_holds(t0, false).unwrap();
+        let wait = until_next_edge(&holds, &edges);
+        // B26-10331 has 2h43m left: 43 min to the 1-hour mark, more than the cap.
+        assert_eq!(wait, CHECK_AT_LEAST_EVERY);
+        // 1h00m30s left: the 1-hour mark is 30 s away, and the check wakes then.
+        let at = t0 + Duration::seconds(2 * 3600 + 43 * 60 - 3630);
+        let holds = desk.list_holds(at, false).unwrap();
+        let left = holds
+            .iter()
+            .filter_map(|h| h.remaining_seconds)
+            .min()
+            .unwrap();
+        assert_eq!(left, 3630, "the fixture moved");
+        assert_eq!(
+            until_next_edge(&holds, &edges),
+            std::time::Duration::from_secs(30)
+        );
+        // Overdue holds are past every edge: only the cap wakes the check.
+        let late = t0 + Duration::days(3);
+        assert_eq!(
+            until_next_edge(&desk.list_holds(late, false).unwrap(), &edges),
+            CHECK_AT_LEAST_EVERY
+        );
     }
 }

@@ -158,7 +158,7 @@ pub fn start_with_app<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
 }
 
 /// On exit, stop the loop cleanly (it finishes recording the answer in flight).
-pub fn on_run_event<R: tauri::Runtime>(app: &tauri::AppHandle<R>, event: tauri::RunEvent) {
+pub fn on_run_event<R: tauri::Runtime>(app: &tauri::AppHandle<R>, event: &tauri::RunEvent) {
     use tauri::Manager;
     if let tauri::RunEvent::Exit = event {
         if let Some(sync) = app.try_state::<BackgroundSync>() {

@@ -155,6 +155,22 @@ impl Endpoint {
         send(request).await
     }
 
+    /// The same request with the events exactly as stored (`outbox::stored_batch`):
+    /// the body is assembled around their text, nothing is re-encoded.
+    pub async fn push_stored(
+        &self,
+        desk_id: &str,
+        facility_id: &str,
+        batch: &super::outbox::StoredBatch,
+    ) -> Reply {
+        let request = self
+            .http
+            .post(self.url(&["v1", "desks", desk_id, "events"]))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(push_body(facility_id, &batch.events_json));
+        send(request).await
+    }
+
     /// `GET {base}/v1/facilities/{facility_id}/updates?after={cursor}&limit=N`
     pub async fn pull(&self, facility_id: &str, after: Option<&str>, limit: u32) -> Reply {
         let url = self.page_url(&["v1", "facilities", facility_id, "updates"], after, limit);
@@ -189,6 +205,18 @@ impl Endpoint {
     pub async fn health(&self) -> Reply {
         send(self.http.get(self.url(&["v1", "health"]))).await
     }
+}
+
+/// `{"facility_id":"...","events":[...]}` around an events array already in JSON.
+pub fn push_body(facility_id: &str, events_json: &str) -> String {
+    let id = Value::String(facility_id.to_owned()).to_string();
+    let mut body = String::with_capacity(events_json.len() + id.len() + 32);
+    body.push_str("{\"facility_id\":");
+    body.push_str(&id);
+    body.push_str(",\"events\":");
+    body.push_str(events_json);
+    body.push('}');
+    body
 }
 
 /// The agency CA file's certificates, each to be trusted as a root.
@@ -323,6 +351,27 @@ mod tests {
             e.url(&["v1", "desks", "d 1", "events"]).as_str(),
             "https://endpoint.example/wso/v1/desks/d%201/events"
         );
+    }
+
+    #[test]
+    fn a_stored_push_body_is_the_same_json_as_the_built_one() {
+        let events = [
+            serde_json::json!({"seq": 1, "hash": "ab", "body": {"note": "a \"quoted\" é"}}),
+            serde_json::json!({"seq": 2, "hash": "cd"}),
+        ];
+        let stored = format!(
+            "[{}]",
+            events
+                .iter()
+                .map(Value::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let body = push_body("pinellas \"main\"", &stored);
+        let built = serde_json::json!({ "facility_id": "pinellas \"main\"", "events": events });
+        assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), built);
+        // The events' text is carried byte for byte.
+        assert!(body.contains(&stored), "{body}");
     }
 
     #[test]

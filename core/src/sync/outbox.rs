@@ -50,8 +50,8 @@ pub fn state(conn: &Connection) -> Result<OutboxState> {
     })
 }
 
-/// The next events to send: ascending `seq` from `after + 1`, as stored
-/// (canonical JSON, hash included: the endpoint checks the chain).
+/// The next events from `after + 1`, parsed (for tests and tools that read
+/// them); the push itself sends [`stored_batch`].
 pub fn batch(conn: &Connection, after: i64, limit: usize) -> Result<Vec<Value>> {
     let mut stmt = conn
         .prepare("SELECT seq, envelope FROM event WHERE seq > ?1 ORDER BY seq LIMIT ?2")
@@ -64,12 +64,64 @@ pub fn batch(conn: &Connection, after: i64, limit: usize) -> Result<Vec<Value>> 
     let mut out = Vec::new();
     for row in rows {
         let (seq, text) = row.ctx("reading the outbox")?;
-        let envelope = serde_json::from_str(&text).map_err(|_| Error::Database {
-            message: format!("outbox event {seq} is not valid JSON; run `wsoctl audit verify`"),
-        })?;
+        let envelope = serde_json::from_str(&text).map_err(|_| not_json(seq))?;
         out.push(envelope);
     }
     Ok(out)
+}
+
+/// The next events to send, exactly as stored: each envelope's canonical
+/// JSON text (hash included), joined into one JSON array without being
+/// parsed into values and serialised again. The bytes on the wire are the
+/// bytes that were hashed and committed (sync-protocol.md: the endpoint
+/// checks the chain), and reading a batch costs a copy, not a re-encoding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredBatch {
+    /// `[envelope,envelope,...]`, the stored texts in `seq` order.
+    pub events_json: String,
+    pub len: usize,
+    /// The `seq` of the last event in the batch (None when empty).
+    pub last_seq: Option<i64>,
+}
+
+/// [`batch`] without parsing: the stored texts as they are. Each text is
+/// still checked to be one JSON value (a syntax scan, no tree is built), so
+/// a damaged row stops the push with the same error as before instead of
+/// sending the endpoint a body it cannot read.
+pub fn stored_batch(conn: &Connection, after: i64, limit: usize) -> Result<StoredBatch> {
+    let mut stmt = conn
+        .prepare_cached("SELECT seq, envelope FROM event WHERE seq > ?1 ORDER BY seq LIMIT ?2")
+        .ctx("reading the outbox")?;
+    let mut rows = stmt
+        .query(params![after, limit as i64])
+        .ctx("reading the outbox")?;
+    let mut out = StoredBatch {
+        events_json: String::from("["),
+        len: 0,
+        last_seq: None,
+    };
+    while let Some(row) = rows.next().ctx("reading the outbox")? {
+        let seq: i64 = row.get(0).ctx("reading the outbox")?;
+        let text = row.get_ref(1).ctx("reading the outbox")?;
+        let text = text.as_str().map_err(|_| not_json(seq))?;
+        if serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
+            return Err(not_json(seq));
+        }
+        if out.len > 0 {
+            out.events_json.push(',');
+        }
+        out.events_json.push_str(text);
+        out.len += 1;
+        out.last_seq = Some(seq);
+    }
+    out.events_json.push(']');
+    Ok(out)
+}
+
+fn not_json(seq: i64) -> Error {
+    Error::Database {
+        message: format!("outbox event {seq} is not valid JSON; run `wsoctl audit verify`"),
+    }
 }
 
 /// This desk's own hash of event `seq`, if it has that event.

@@ -208,14 +208,17 @@ impl<'a> Session<'a> {
             if state.waiting() == 0 {
                 return Ok(RoundEnd::Complete);
             }
-            let events = outbox::batch(self.desk.conn(), state.acked_seq, state.batch_size)?;
-            let reply = self.endpoint.push(&desk_id, &facility_id, &events).await;
+            let events = outbox::stored_batch(self.desk.conn(), state.acked_seq, state.batch_size)?;
+            let reply = self
+                .endpoint
+                .push_stored(&desk_id, &facility_id, &events)
+                .await;
             report.batches_sent += 1;
             let now = self.env.clock.now();
             let push_state = PushState {
                 acked_seq: state.acked_seq,
                 last_seq: state.last_seq,
-                batch_len: events.len(),
+                batch_len: events.len,
                 attempt: self.attempt,
             };
             let decision = decide_push(

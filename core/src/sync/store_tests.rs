@@ -129,3 +129,33 @@ fn an_update_applies_once_with_one_receipt_and_unknown_ones_are_kept() {
     );
     desk.verify(now()).unwrap();
 }
+
+#[test]
+fn a_stored_batch_carries_the_stored_envelopes_byte_for_byte() {
+    let (_dir, desk) = desk();
+    let parsed = outbox::batch(desk.conn(), 1, 3).unwrap();
+    let stored = outbox::stored_batch(desk.conn(), 1, 3).unwrap();
+    assert_eq!(stored.len, parsed.len());
+    assert_eq!(
+        stored.last_seq,
+        parsed.last().and_then(|e| e["seq"].as_i64())
+    );
+    // The same events as the parsed batch, and each one's text exactly as stored.
+    let back: Vec<serde_json::Value> = serde_json::from_str(&stored.events_json).unwrap();
+    assert_eq!(back, parsed);
+    let texts: Vec<String> = desk
+        .conn()
+        .prepare("SELECT envelope FROM event WHERE seq > 1 ORDER BY seq LIMIT 3")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(stored.events_json, format!("[{}]", texts.join(",")));
+    // Past the end: an empty array, not an error.
+    let empty = outbox::stored_batch(desk.conn(), 1_000_000, 3).unwrap();
+    assert_eq!(
+        (empty.events_json.as_str(), empty.len, empty.last_seq),
+        ("[]", 0, None)
+    );
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ActionRequired, Authority, Urgency } from "./api";
 import {
-  crossedThreshold, elapsedSeconds, formatCountdown, formatHeld, localTimeText,
+  crossedThreshold, elapsedSeconds, formatCountdown, localTimeText,
   remainingNow, urgencyClass, urgencyText,
 } from "./countdown";
 import { vocabulary as v } from "./test-vocabulary";
@@ -18,13 +18,6 @@ describe("formatCountdown", () => {
   });
   it("shows zero as zero", () => {
     expect(formatCountdown(0)).toBe("00:00:00");
-  });
-});
-
-describe("formatHeld", () => {
-  it("adds days for IGSA holds held longer than a day", () => {
-    expect(formatHeld(3 * 86400 + 4 * 3600 + 12 * 60 + 9)).toBe("3d 04:12:09");
-    expect(formatHeld(59)).toBe("00:00:59");
   });
 });
 
@@ -90,5 +83,95 @@ describe("urgency display", () => {
   it("marks IGSA holds, which have no deadline", () => {
     expect(urgencyText(v, h(null, null, "igsa"))).toBe("IGSA");
     expect(urgencyClass({ urgency: null, action_required: null, authority: "igsa" })).toBe("u-igsa");
+  });
+});
+
+describe("the board's countdown", () => {
+  it("shows seconds only in the last hour before the deadline (core's urgent band)", async () => {
+    const { boardCountdown, secondsMatter } = await import("./countdown");
+    expect(boardCountdown(v, 3600)).toBe("01:00:00");
+    expect(boardCountdown(v, 3599)).toBe("00:59:59");
+    expect(boardCountdown(v, 1)).toBe("00:00:01");
+    expect(secondsMatter(v, 3601)).toBe(false);
+    // Elsewhere minutes, truncated: 44:59:59 left reads 44:59, never 45:00.
+    expect(boardCountdown(v, 44 * 3600 + 59 * 60 + 59)).toBe("44:59");
+    // 59 s into the minute, 48:00:00 left: 48:00 still stands at the end of this minute.
+    expect(boardCountdown(v, 172800, 59)).toBe("48:00");
+    expect(boardCountdown(v, 172800, 0)).toBe("47:59");
+  });
+  it("past the deadline counts minutes with a minus sign", async () => {
+    const { boardCountdown } = await import("./countdown");
+    expect(boardCountdown(v, 0)).toBe("00:00");
+    expect(boardCountdown(v, -59)).toBe("-00:00");
+    expect(boardCountdown(v, -3725)).toBe("-01:02");
+  });
+  it("the band's edges are core's, not the UI's: other edges move it", async () => {
+    const { secondsMatter } = await import("./countdown");
+    const moved = { ...v, urgencies: v.urgencies.map((u) => (u.value === "urgent" ? { ...u, from_remaining_seconds: 600 } : u)) };
+    expect(secondsMatter(moved, 601)).toBe(false);
+    expect(secondsMatter(moved, 600)).toBe(true);
+  });
+  it("IGSA time held shows days, hours and minutes", async () => {
+    const { boardHeld } = await import("./countdown");
+    expect(boardHeld(3 * 86400 + 4 * 3600 + 12 * 60 + 9)).toBe("3d 04:12");
+    expect(boardHeld(59)).toBe("00:00");
+  });
+});
+
+describe("minutes that turn together", () => {
+  it("never shows more time than is left, and is at most two minutes under", async () => {
+    const { shownMinutes } = await import("./countdown");
+    for (let phase = 0; phase < 60; phase++) {
+      for (const r of [3601, 7199, 7200, 7260, 14_399, 161_999, 172_800]) {
+        const m = shownMinutes(r, phase);
+        expect(m * 60).toBeLessThanOrEqual(r);
+        expect(r - m * 60).toBeLessThan(120);
+      }
+    }
+  });
+  it("changes only when the wall-clock minute turns, for every row at once", async () => {
+    const { shownMinutes } = await import("./countdown");
+    // Two holds whose deadlines are 17 s apart: as the seconds pass, both
+    // texts change at the same second (phase 0), never in between.
+    const changes = new Set<number>();
+    for (const start of [10_000, 10_017]) {
+      let last = shownMinutes(start, 0);
+      for (let t = 1; t <= 180; t++) {
+        const m = shownMinutes(start - t, t % 60);
+        if (m !== last) changes.add(t % 60);
+        last = m;
+      }
+    }
+    expect([...changes]).toEqual([0]);
+  });
+  it("past the deadline counts the minutes past the same way", async () => {
+    const { boardCountdown, shownMinutes } = await import("./countdown");
+    expect(shownMinutes(-3725, 5)).toBe(-62);
+    expect(shownMinutes(-3725, 6)).toBe(-61);
+    expect(boardCountdown(v, -30, 40)).toBe("-00:00");
+  });
+  it("reads the minute's phase from core's reading", async () => {
+    const { minutePhase } = await import("./countdown");
+    expect(minutePhase("2026-12-01T23:10:42Z", 0)).toBe(42);
+    expect(minutePhase("2026-12-01T23:10:42Z", 20)).toBe(2);
+    expect(minutePhase("not a time", 5)).toBe(0);
+  });
+});
+
+describe("secondsToNextChange", () => {
+  it("a board of minutes wakes at the turn of the minute", async () => {
+    const { secondsToNextChange } = await import("./countdown");
+    expect(secondsToNextChange(v, [100_000, 90_010], 15)).toBe(45);
+    expect(secondsToNextChange(v, [], 0)).toBe(60);
+  });
+  it("wakes at the second a hold reaches one of core's edges, to ask core again", async () => {
+    const { secondsToNextChange } = await import("./countdown");
+    // 4 h + 7 s left: the warning edge is 7 s away, sooner than the minute.
+    expect(secondsToNextChange(v, [14_407], 10)).toBe(7);
+  });
+  it("ticks every second while a countdown shows seconds, or is about to", async () => {
+    const { secondsToNextChange } = await import("./countdown");
+    expect(secondsToNextChange(v, [100_000, 1800], 15)).toBe(1);
+    expect(secondsToNextChange(v, [3601], 15)).toBe(1);
   });
 });

@@ -16,12 +16,79 @@ export function formatCountdown(seconds: number): string {
   return `${sign}${pad(h)}:${pad(m)}:${pad(s)}`;
 }
 
-/** Time held under IGSA terms, e.g. `3d 04:12:09`. */
-export function formatHeld(seconds: number): string {
-  const s = Math.max(0, Math.trunc(seconds));
-  const days = Math.floor(s / 86400);
-  const rest = formatCountdown(s - days * 86400);
+/**
+ * Whether a countdown shows its seconds: only while the hold is in core's
+ * "urgent" band (its last hour before the deadline, from core's vocabulary),
+ * where a second can matter. Elsewhere the board shows minutes, so its text
+ * changes once a minute per row instead of once a second (issue 14).
+ */
+export function secondsMatter(v: Vocabulary, seconds: number): boolean {
+  const edge = (value: Urgency) => v.urgencies.find((u) => u.value === value)?.from_remaining_seconds;
+  // An urgency the vocabulary does not know keeps the seconds: more detail, never less.
+  const urgent = edge("urgent") ?? Infinity;
+  const overdue = edge("overdue") ?? -Infinity;
+  return seconds <= urgent && seconds > overdue;
+}
+
+/**
+ * Seconds into the wall-clock minute, `elapsed` whole seconds after core's
+ * reading at `nowText` (the board's `now`, UTC). Every row's minutes turn
+ * at this clock's minute, so the whole board changes once a minute.
+ */
+export function minutePhase(nowText: string, elapsed: number): number {
+  const secs = Math.floor(Date.parse(nowText) / 1000);
+  return Number.isFinite(secs) ? (((secs + elapsed) % 60) + 60) % 60 : 0;
+}
+
+/**
+ * Whole minutes to show for `seconds` left (negative: past the deadline),
+ * `phase` seconds into the current minute. The value changes only when the
+ * minute turns, the same instant for every row, and never shows more time
+ * left than there is: it is what will still be left at the end of this
+ * minute (so up to a minute less than the exact figure).
+ */
+export function shownMinutes(seconds: number, phase: number): number {
+  const s = Math.trunc(seconds);
+  if (s >= 0) return Math.max(0, Math.floor((s + phase - 59) / 60));
+  return -Math.max(0, Math.floor((-s - phase) / 60));
+}
+
+function hhmm(minutes: number): string {
+  const sign = minutes < 0 ? "-" : "";
+  const m = Math.abs(minutes);
+  return `${sign}${pad(Math.floor(m / 60))}:${pad(m % 60)}`;
+}
+
+/** The board's countdown: seconds in the last hour, `hh:mm` elsewhere (see `shownMinutes`). */
+export function boardCountdown(v: Vocabulary, seconds: number, phase = 0): string {
+  if (secondsMatter(v, seconds)) return formatCountdown(seconds);
+  const m = shownMinutes(seconds, phase);
+  // Past the deadline by less than a minute still reads as past.
+  return m === 0 && seconds < 0 ? "-00:00" : hhmm(m);
+}
+
+/** The board's time held under IGSA terms (no deadline): `3d 04:12`, minutes only, turning with the minute. */
+export function boardHeld(seconds: number, phase = 0): string {
+  const m = Math.max(0, Math.floor((Math.trunc(seconds) - phase) / 60));
+  const days = Math.floor(m / 1440);
+  const rest = hhmm(m - days * 1440);
   return days > 0 ? `${days}d ${rest}` : rest;
+}
+
+/**
+ * Whole seconds until anything on the board changes, given each countdown's
+ * seconds left now: the next second while one shows seconds (or is about
+ * to), else the next turn of the minute or the next of core's urgency edges
+ * a hold reaches (where the board asks core again), whichever comes first.
+ */
+export function secondsToNextChange(v: Vocabulary, remaining: number[], phase: number): number {
+  let k = 60 - phase;
+  const edges = urgencyEdges(v);
+  for (const r of remaining) {
+    if (secondsMatter(v, r) || secondsMatter(v, r - 1)) return 1;
+    for (const e of edges) if (r > e) k = Math.min(k, r - e);
+  }
+  return Math.max(1, k);
 }
 
 function pad(n: number): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Hold } from "./api";
-import { anyCrossed, pollDue, releaseCount } from "./refresh";
+import { anyCrossed, releaseCount } from "./refresh";
 import { vocabulary as v } from "./test-vocabulary";
 
 function hold(remaining: number | null, action: Hold["action_required"] = null): Pick<Hold, "remaining_seconds" | "action_required"> {
@@ -18,13 +18,6 @@ describe("anyCrossed", () => {
   });
   it("ignores IGSA holds, which have no countdown", () => {
     expect(anyCrossed(v, [hold(null)], 0, 0, 10_000_000)).toBe(false);
-  });
-});
-
-describe("pollDue", () => {
-  it("polls every 30 s of monotonic time", () => {
-    expect(pollDue(1000, 30_999)).toBe(false);
-    expect(pollDue(1000, 31_000)).toBe(true);
   });
 });
 

@@ -1,11 +1,10 @@
 // When the board must be fetched again from the backend. The urgency and the
 // RELEASE REQUIRED mark are decided in Rust; the UI re-asks rather than guess.
+// Changes to the desk arrive as events from the shell (lib/changes.ts); the
+// only time-driven re-fetch left is a countdown crossing core's threshold.
 import type { Hold } from "./api";
 import { crossedThreshold, elapsedSeconds, remainingNow } from "./countdown";
 import type { Vocabulary } from "./vocabulary";
-
-/** Poll period: a minute's drift at most between desks sharing a database. */
-export const POLL_MS = 30_000;
 
 /** Any open hold whose countdown crossed a threshold between two ticks. */
 export function anyCrossed(
@@ -19,10 +18,6 @@ export function anyCrossed(
       h.remaining_seconds !== null &&
       crossedThreshold(v, remainingNow(h.remaining_seconds, before), remainingNow(h.remaining_seconds, after)),
   );
-}
-
-export function pollDue(fetchedAtMs: number, nowMs: number): boolean {
-  return nowMs - fetchedAtMs >= POLL_MS;
 }
 
 /** How many holds need release now (the board's headline); order is core's. */
