@@ -5,7 +5,10 @@
 //!   change made in this window, the sync loop applying ICE's updates or
 //!   other desks' events, a `wsoctl` on the same file);
 //! - [`SYNC_CHANGED`]: the same, or the background sync's own state moved
-//!   (syncing, reachable, an error, a restart).
+//!   (syncing, reachable, an error, a restart);
+//! - [`SESSION_LOCKED`]: core's idle clock locked the session (no input
+//!   reached core for the limit), so the window covers the names at once
+//!   instead of when its own timer or its next request finds out.
 //!
 //! How a commit is seen: `PRAGMA data_version` on the window's connection
 //! changes when any *other* connection commits (the sync loop's, another
@@ -27,6 +30,7 @@ use crate::sync::BackgroundSync;
 
 pub const DESK_CHANGED: &str = "desk-changed";
 pub const SYNC_CHANGED: &str = "sync-changed";
+pub const SESSION_LOCKED: &str = "session-locked";
 pub const LOOK_EVERY: Duration = Duration::from_secs(1);
 
 /// Woken on every desk change: the notification check waits on it.
@@ -68,6 +72,7 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         let mut last_commits: Option<Commits> = None;
         let mut last_sync: SyncSeen = None;
+        let mut was_locked = false;
         let mut ticker = tokio::time::interval(LOOK_EVERY);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -93,10 +98,23 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
             if desk_moved || now_sync != last_sync {
                 emit(&app, SYNC_CHANGED);
             }
+            let locked = session_locked(&app);
+            if locked && !was_locked {
+                emit(&app, SESSION_LOCKED);
+            }
+            was_locked = locked;
             last_commits = now_commits;
             last_sync = now_sync;
         }
     });
+}
+
+/// Whether core holds the signed-in session locked now (asking writes nothing).
+fn session_locked<R: Runtime>(app: &AppHandle<R>) -> bool {
+    let shell = app.state::<Shell>();
+    // The guard is dropped before asking: `background_actor` takes it again.
+    let signed_in = shell.session().is_some();
+    signed_in && matches!(shell.background_actor(), Err(e) if e.code == "locked")
 }
 
 fn emit<R: Runtime>(app: &AppHandle<R>, event: &str) {

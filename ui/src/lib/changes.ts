@@ -6,12 +6,14 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 export const DESK_CHANGED = "desk-changed";
 /** The same, or the background sync's own state moved. */
 export const SYNC_CHANGED = "sync-changed";
+/** Core's idle clock locked the session. */
+export const SESSION_LOCKED = "session-locked";
 
 /**
  * Calls `changed` on every `event` until the returned function is called.
  * Listening starts asynchronously; a stop before it started still stops it.
  */
-export function onShellEvent(event: typeof DESK_CHANGED | typeof SYNC_CHANGED, changed: () => void): () => void {
+export function onShellEvent(event: typeof DESK_CHANGED | typeof SYNC_CHANGED | typeof SESSION_LOCKED, changed: () => void): () => void {
   let unlisten: UnlistenFn | null = null;
   let stopped = false;
   listen(event, () => changed())
