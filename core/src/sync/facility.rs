@@ -12,7 +12,7 @@
 //! and the other desks go on. A page seen twice changes nothing.
 
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -176,8 +176,8 @@ fn check(conn: &Connection, facility_id: &str, value: &Value) -> Result<Verdict>
                 rusqlite::params![desk_id, seq],
                 |r| r.get(0),
             )
-            .ctx("reading another desk's event")
-            .ok();
+            .optional()
+            .ctx("reading another desk's event")?;
         return if held.as_deref() == Some(hash) {
             Ok(Verdict::Seen)
         } else {
