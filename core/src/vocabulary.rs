@@ -98,7 +98,7 @@ pub struct FacilityTerms {
     pub voided: &'static str,
 }
 
-const FACILITY_TERMS: FacilityTerms = FacilityTerms {
+pub(crate) const FACILITY_TERMS: FacilityTerms = FacilityTerms {
     booked_at_desk: "Booked at desk",
     conflict: "CONFLICT",
     possible_duplicate: "POSSIBLE DUPLICATE",

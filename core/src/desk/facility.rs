@@ -92,7 +92,10 @@ impl HoldConflict {
 
 /// The line for a hold booked at another desk than the one showing it.
 pub fn booked_at_text(desk_id: &str) -> String {
-    format!("Booked at desk {desk_id}")
+    format!(
+        "{} {desk_id}",
+        crate::vocabulary::FACILITY_TERMS.booked_at_desk
+    )
 }
 
 /// The line for a possible duplicate booking: `others` names each other
